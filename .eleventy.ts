@@ -1,0 +1,81 @@
+// Eleventy configuration: wiring only. The logic lives in site/ (filters, collections, checks) so it can be
+// tested alone. Run with `eleventy --config=.eleventy.ts`: Eleventy 3 does not look for a .ts config itself,
+// and Node 24 strips the types when Eleventy imports this file.
+import type { UserConfig } from "@11ty/eleventy";
+import { rssPlugin } from "@11ty/eleventy-plugin-rss";
+import { readdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { bundleClient } from "./site/client-bundle.ts";
+import { collectTags } from "./site/collections.ts";
+import { skipDraftsUnlessPreview } from "./site/drafts.ts";
+import { absoluteUrl, isoDate, jsonForScript, published, readableDate, userTags } from "./site/filters.ts";
+import { markdown } from "./site/markdown.ts";
+import { readSiteMetadata } from "./site/metadata.ts";
+import { addPostChecks } from "./site/post-checks.ts";
+import { blogPosting, type PostSummary } from "./site/structured-data.ts";
+
+/**
+ * The only top-level folders that hold site sources: posts (Markdown), site (pages, styles, helpers) and
+ * layouts. Every other entry of the input folder is ignored, so README.md, docs/, worker/, client/, test/
+ * fixtures, scripts/ and any folder added later can never become a page. An allow-list, because a list of
+ * exclusions silently publishes whatever it forgot.
+ */
+const SOURCE_FOLDERS = new Set(["posts", "site", "layouts"]);
+
+export default function configure(eleventyConfig: UserConfig): void {
+  const input = eleventyConfig.directories.input;
+  for (const entry of readdirSync(input, { withFileTypes: true })) {
+    if (SOURCE_FOLDERS.has(entry.name)) continue;
+    eleventyConfig.ignores.add(join(input, entry.isDirectory() ? `${entry.name}/**` : entry.name));
+  }
+
+  const site = readSiteMetadata(process.env);
+  eleventyConfig.addGlobalData("site", site);
+
+  // Typed directory data (posts/posts.11tydata.ts): Node imports .ts itself, Eleventy only needs telling.
+  eleventyConfig.addDataExtension("ts", {
+    read: false,
+    parser: async (path) => ((await import(pathToFileURL(resolve(path)).href)) as { default: unknown }).default,
+  });
+
+  // Checks first, drafts second (preprocessors run in the order added): a broken draft fails the build too,
+  // like it fails scripts/write-post-manifest.ts, so the two never disagree.
+  addPostChecks(eleventyConfig);
+  eleventyConfig.addPreprocessor("drafts", "*", skipDraftsUnlessPreview);
+
+  eleventyConfig.setLibrary("md", markdown);
+  // Date filters for the Atom feed, and renderTransforms, which makes the URLs inside post content absolute.
+  eleventyConfig.addPlugin(rssPlugin);
+
+  eleventyConfig.addPassthroughCopy({ [join(input, "site/assets")]: "assets" });
+
+  eleventyConfig.addFilter("readableDate", readableDate);
+  eleventyConfig.addFilter("isoDate", isoDate);
+  // Not "absoluteUrl": the RSS plugin registers a deprecated Nunjucks filter by that name, which wins.
+  eleventyConfig.addFilter("fullUrl", (path: string) => absoluteUrl(path, site.url));
+  eleventyConfig.addFilter("userTags", userTags);
+  eleventyConfig.addFilter("published", published);
+  eleventyConfig.addFilter("jsonForScript", jsonForScript);
+  eleventyConfig.addFilter("blogPosting", (post: PostSummary) => blogPosting(post, site));
+
+  eleventyConfig.addCollection("tagList", collectTags);
+
+  // The comment script (client/) is TypeScript: esbuild bundles it into /assets/comments.js on every build,
+  // and a change to it rebuilds the site under `npm start`.
+  eleventyConfig.addWatchTarget(join(input, "client/"));
+  eleventyConfig.on("eleventy.after", ({ directories }) => bundleClient(directories.output));
+}
+
+export const config = {
+  // Templates are Markdown posts and Nunjucks pages. Input and output stay Eleventy's defaults ("." narrowed by
+  // SOURCE_FOLDERS above, and "_site"): set here, they would override the folders the programmatic API is
+  // given, and the tests build copies of the site into temporary folders.
+  templateFormats: ["md", "njk"],
+  // Posts are prose: a "{{" in a post is text, never a template tag.
+  markdownTemplateEngine: false,
+  dir: {
+    includes: "layouts",
+    layouts: "layouts",
+  },
+};

@@ -1,0 +1,43 @@
+// The comment service's public API, as the page's script uses it. The service URL comes from the page
+// (`<body data-comments-api>`), so the same build works against a local or a deployed worker.
+
+/** A published comment, as `GET /api/comments` returns it. */
+export interface Comment {
+  id: string;
+  parentId: string | null;
+  author: string;
+  website: string | null;
+  body: string;
+  createdAt: string;
+}
+
+/** The service's error body: `fields` names each field that failed validation. */
+export interface ApiError {
+  error: string;
+  message: string;
+  fields?: Record<string, string>;
+}
+
+/** Fetches a post's approved comments, oldest first. */
+export async function fetchThread(api: string, post: string): Promise<Comment[]> {
+  const response = await fetch(`${api}/api/comments?post=${encodeURIComponent(post)}`);
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  return ((await response.json()) as { comments: Comment[] }).comments;
+}
+
+/** Fetches the approved-comment counts of several posts in one request. */
+export async function fetchCounts(api: string, posts: string[]): Promise<Record<string, number>> {
+  const query = posts.map((post) => `post=${encodeURIComponent(post)}`).join("&");
+  const response = await fetch(`${api}/api/comments/counts?${query}`);
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  return ((await response.json()) as { counts: Record<string, number> }).counts;
+}
+
+/** Submits a comment as JSON; resolves to the response (the caller reads its status), rejects on network errors. */
+export function postComment(api: string, fields: Record<string, string>): Promise<Response> {
+  return fetch(`${api}/api/comments`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(fields),
+  });
+}

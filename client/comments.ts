@@ -1,0 +1,42 @@
+// The page's comment script (bundled by esbuild into /assets/comments.js, loaded with `defer`).
+// Post pages: draws the approved thread and enhances the form. Home page: fills in each post's count.
+// Pages read perfectly without it; when the service is down it says so and changes nothing else.
+import { fetchCounts, fetchThread } from "./api.ts";
+import { enhanceForm } from "./form.ts";
+import { renderThread, replies } from "./thread.ts";
+
+const api = document.body.dataset.commentsApi?.replace(/\/$/, "") ?? "";
+const section = document.querySelector<HTMLElement>("#comments[data-post]");
+
+async function loadThread(section: HTMLElement, thread: HTMLElement): Promise<void> {
+  try {
+    const comments = await fetchThread(api, section.dataset.post ?? "");
+    renderThread(thread, comments, section.dataset.postTitle ?? "");
+  } catch {
+    const notice = document.createElement("p");
+    notice.className = "notice comments-unavailable";
+    notice.textContent = "Comments could not be loaded right now. Please try again later; you can still leave a comment below.";
+    thread.replaceChildren(notice);
+  }
+}
+
+async function loadCounts(links: HTMLElement[]): Promise<void> {
+  try {
+    const counts = await fetchCounts(api, links.map((link) => link.dataset.commentCount ?? ""));
+    for (const link of links) {
+      const count = counts[link.dataset.commentCount ?? ""] ?? 0;
+      link.textContent = count === 0 ? "No replies yet" : replies(count);
+      link.hidden = false;
+    }
+  } catch {
+    // The counts are a nicety: without them the home page is complete.
+  }
+}
+
+if (api && section) {
+  const thread = section.querySelector<HTMLElement>("#comment-thread");
+  if (thread) void loadThread(section, thread);
+  enhanceForm(section, api);
+}
+const countLinks = [...document.querySelectorAll<HTMLElement>("[data-comment-count]")];
+if (api && countLinks.length > 0) void loadCounts(countLinks);

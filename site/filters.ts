@@ -1,0 +1,47 @@
+// Template filters. Each is a small pure function so the tests can call it without a build.
+import type { CollectionItem } from "@11ty/eleventy";
+
+/** Tags Eleventy or this site use for their own collections, never shown to readers as topics. */
+const INTERNAL_TAGS = new Set(["all", "posts"]);
+
+const READABLE_DATE = new Intl.DateTimeFormat("en-GB", {
+  day: "numeric",
+  month: "long",
+  year: "numeric",
+  // Post dates are calendar days (YAML dates are midnight UTC): format them in UTC so no zone shifts the day.
+  timeZone: "UTC",
+});
+
+/** "24 September 2012", as a British reader writes it. */
+export function readableDate(date: Date): string {
+  return READABLE_DATE.format(date);
+}
+
+/** "2012-09-24", for `<time datetime>` and the sitemap. */
+export function isoDate(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+/** Joins a root-relative path to the site's base URL (feeds, canonical links and OpenGraph need absolute URLs). */
+export function absoluteUrl(path: string, base: string): string {
+  return new URL(path, `${base}/`).href;
+}
+
+/** The tags an author gave a post, without the internal ones. */
+export function userTags(tags: unknown): string[] {
+  const list = Array.isArray(tags) ? tags : typeof tags === "string" ? [tags] : [];
+  return list.filter((tag): tag is string => typeof tag === "string" && !INTERNAL_TAGS.has(tag));
+}
+
+/** Posts without drafts: feeds and the sitemap never list a draft, even in the `npm start` preview. */
+export function published(posts: CollectionItem[]): CollectionItem[] {
+  return posts.filter((post) => post.data.draft !== true);
+}
+
+/**
+ * Serialises structured data for an inline `<script type="application/ld+json">`. `<` is escaped so no text
+ * (a title with "</script>" in it) can close the element early.
+ */
+export function jsonForScript(value: unknown): string {
+  return JSON.stringify(value).replaceAll("<", "\\u003c");
+}

@@ -1,0 +1,76 @@
+// The small pure helpers behind the templates: site metadata, dates, URLs, tags, summaries, structured data.
+import { describe, expect, it } from "vitest";
+import { absoluteUrl, isoDate, jsonForScript, readableDate, userTags } from "../../site/filters.ts";
+import { excerptOf } from "../../site/markdown.ts";
+import { readSiteMetadata } from "../../site/metadata.ts";
+
+describe("readSiteMetadata", () => {
+  it("defaults to the local URLs npm start serves", () => {
+    expect(readSiteMetadata({})).toMatchObject({
+      title: "Leadership Academy",
+      url: "http://localhost:8080",
+      commentsApiUrl: "http://localhost:8787",
+      language: "en-GB",
+    });
+  });
+
+  it("takes SITE_URL and COMMENTS_API_URL from the environment, without a trailing slash", () => {
+    const site = readSiteMetadata({ SITE_URL: "https://blog.example.org/", COMMENTS_API_URL: "https://api.example.org/" });
+    expect(site.url).toBe("https://blog.example.org");
+    expect(site.commentsApiUrl).toBe("https://api.example.org");
+  });
+
+  it("fails the build with the variable's name when a URL is not an absolute http(s) URL", () => {
+    expect(() => readSiteMetadata({ SITE_URL: "blog.example.org" })).toThrow("SITE_URL must be an absolute URL");
+    expect(() => readSiteMetadata({ COMMENTS_API_URL: "ftp://x.org" })).toThrow("COMMENTS_API_URL must be an http(s) URL");
+  });
+});
+
+describe("readableDate and isoDate", () => {
+  it("write a post's calendar day the British way and as ISO, in UTC so no time zone moves the day", () => {
+    const date = new Date("2012-09-24T00:00:00Z");
+    expect(readableDate(date)).toBe("24 September 2012");
+    expect(isoDate(date)).toBe("2012-09-24");
+  });
+});
+
+describe("absoluteUrl", () => {
+  it("joins a root-relative path to the site URL, keeping a sub-path", () => {
+    expect(absoluteUrl("/posts/a/", "https://blog.example.org")).toBe("https://blog.example.org/posts/a/");
+    expect(absoluteUrl("posts/a/", "https://example.org/blog")).toBe("https://example.org/blog/posts/a/");
+  });
+});
+
+describe("userTags", () => {
+  it("drops the internal collection tags and accepts a single tag", () => {
+    expect(userTags(["posts", "NHS", "all"])).toEqual(["NHS"]);
+    expect(userTags("NHS")).toEqual(["NHS"]);
+    expect(userTags(undefined)).toEqual([]);
+  });
+});
+
+describe("jsonForScript", () => {
+  it("cannot close its <script> element early, whatever the text", () => {
+    const json = jsonForScript({ headline: "</script><script>alert(1)</script>" });
+    expect(json).not.toContain("<");
+    expect(JSON.parse(json)).toEqual({ headline: "</script><script>alert(1)</script>" });
+  });
+});
+
+describe("excerptOf", () => {
+  it("is the first paragraph as plain text", () => {
+    expect(excerptOf("First *paragraph* with `code` &amp; [a link](/x).\n\nSecond.")).toBe(
+      "First paragraph with code & a link.",
+    );
+  });
+
+  it("stops at a word boundary with an ellipsis when the paragraph is long", () => {
+    const excerpt = excerptOf(`${"word ".repeat(60)}end.`, 50);
+    expect(excerpt).toBe(`${"word ".repeat(9)}word…`);
+    expect(excerpt.length).toBeLessThanOrEqual(51);
+  });
+
+  it("is empty for a post with no paragraph", () => {
+    expect(excerptOf("# Only a heading")).toBe("");
+  });
+});

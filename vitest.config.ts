@@ -1,0 +1,30 @@
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+// One `vitest run` covers the project:
+// - site:   the Eleventy build and Node-side tools, in Node;
+// - worker: the comment service inside workerd against real local KV (@cloudflare/vitest-plugin);
+// - e2e:    real processes (wrangler dev, the built site, Chromium), one file at a time.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: { name: "site", environment: "node", include: ["test/site/**/*.test.ts"], testTimeout: 60_000 },
+      },
+      {
+        plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" } })],
+        test: { name: "worker", include: ["test/worker/**/*.test.ts"], testTimeout: 30_000 },
+      },
+      {
+        test: {
+          name: "e2e",
+          environment: "node",
+          include: ["test/browser/**/*.test.ts", "test/scripts/**/*.test.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});

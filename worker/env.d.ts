@@ -1,0 +1,21 @@
+// Secrets and optional settings that `wrangler types` cannot see (they live in .dev.vars or `wrangler secret put`),
+// and the main module type so tests get typed `exports.default` from "cloudflare:workers".
+interface WorkerSecrets {
+  /** Bearer token for /api/admin/*; unset = moderation API off (503). */
+  MODERATOR_TOKEN?: string;
+  /** Salt for the hashed rate-limit key and the returning-commenter email hash. */
+  IP_HASH_SALT?: string;
+  /** Cloudflare Turnstile secret; set = every submission needs a valid token. */
+  TURNSTILE_SECRET?: string;
+  /** Slack/Discord-compatible incoming webhook told about each new comment. */
+  NOTIFY_WEBHOOK_URL?: string;
+}
+
+interface Env extends WorkerSecrets {}
+
+declare namespace Cloudflare {
+  interface Env extends WorkerSecrets {}
+  interface GlobalProps {
+    mainModule: typeof import("./index");
+  }
+}
