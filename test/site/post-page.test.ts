@@ -121,9 +121,9 @@ describe("a post page's comments section", () => {
     expect(local.text('#comment-form button[type="submit"]')).toBe("Post Comment");
   });
 
-  it("has a honeypot field named company that keyboard and screen reader users never reach", () => {
-    expect(local.attr("#comment-company", "name")).toBe("company");
-    expect(local.attr("#comment-company", "tabindex")).toBe("-1");
+  it("has a honeypot field named reference that keyboard and screen reader users never reach", () => {
+    expect(local.attr("#comment-reference", "name")).toBe("reference");
+    expect(local.attr("#comment-reference", "tabindex")).toBe("-1");
     expect(local.attr(".hp", "aria-hidden")).toBe("true");
   });
 

@@ -1,0 +1,59 @@
+// What every route shares: the Hono environment type and small readers of the request and configuration.
+import type { Context } from "hono";
+import { hashEmail } from "./ids.ts";
+import type { PostInfo } from "./posts.ts";
+import { listPosts } from "./posts.ts";
+
+export interface AppEnv {
+  Bindings: Env;
+  /** `post` is set once a submission names a known post, so error pages can link back to it. */
+  Variables: { post: PostInfo };
+}
+
+export type AppContext = Context<AppEnv>;
+
+/** Everything moderation needs: the store, the known posts and the salted email hash. */
+export interface Moderation {
+  ns: KVNamespace;
+  posts: PostInfo[];
+  hashEmail(email: string): Promise<string>;
+}
+
+export function moderationFor(env: Env): Moderation {
+  return { ns: env.COMMENTS, posts: listPosts(), hashEmail: (email) => hashEmail(email, env.IP_HASH_SALT) };
+}
+
+/** The browser origins allowed to post and read cross-origin (ALLOWED_ORIGINS, comma-separated). */
+export function allowedOrigins(env: Env): string[] {
+  return (env.ALLOWED_ORIGINS ?? "").split(",").map((origin) => origin.trim().replace(/\/+$/, "")).filter(Boolean);
+}
+
+/** SITE_URL without a trailing slash: the only place the form path ever redirects to. */
+export function siteUrl(env: Env): string {
+  return (env.SITE_URL ?? "").replace(/\/+$/, "");
+}
+
+/** The client's IP as Cloudflare's edge reports it (clients cannot set this header through Cloudflare). */
+export function clientIp(c: AppContext): string | undefined {
+  return c.req.header("cf-connecting-ip") ?? undefined;
+}
+
+/** The request's media type without parameters, lower-cased ("" when absent). */
+export function mediaType(c: AppContext): string {
+  return (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+}
+
+/** Whether this is the page's form posted without JavaScript (answered with redirects and HTML, not JSON). */
+export function isFormPost(c: AppContext): boolean {
+  return c.req.method === "POST" && mediaType(c) === "application/x-www-form-urlencoded";
+}
+
+/** Runs `task` after the response is sent (ctx.waitUntil); a failure is logged and changes nothing else. */
+export function runAfterResponse(c: AppContext, label: string, task: () => Promise<unknown>): void {
+  const guarded = task().catch((error: unknown) => console.error(`${label} failed`, error));
+  try {
+    c.executionCtx.waitUntil(guarded);
+  } catch {
+    // No execution context (app.request in a unit test): the promise still runs to completion on its own.
+  }
+}

@@ -1,0 +1,157 @@
+// Moderation actions and how they reach readers. Each action changes a record, then re-derives the post's
+// published thread and the counts from the records (publishPost), trusting the change it just made over what
+// KV may still return: KV is eventually consistent, so a read right after a write can be stale.
+// Order matters for faults: a thread only ever grows after its records do and shrinks before they do, so a
+// failure half-way (answered 503; every action is safe to retry) never publishes something unapproved.
+// rebuildAll is the repair: it derives everything from the records again, and the cron runs it.
+import type { Moderation } from "./context.ts";
+import { invalidFields } from "./errors.ts";
+import { deriveImportId } from "./ids.ts";
+import type { FieldErrors, ImportItem, Status } from "./schema.ts";
+import type { AdminComment, ListedComment } from "./store.ts";
+import * as store from "./store.ts";
+import { buildThread, compareByCreated } from "./thread.ts";
+
+export interface PublishChange {
+  /** The record as it now is (it may not be visible in KV yet). */
+  record?: AdminComment;
+  /** A record being deleted (it may still be visible in KV). */
+  deletedId?: string;
+}
+
+/** Re-derives one post's thread and the counts; returns the comment list it read, for reuse. */
+export async function publishPost(m: Moderation, post: string, change: PublishChange = {}): Promise<ListedComment[]> {
+  const listed = await store.listComments(m.ns);
+  const ids = new Set(listed.filter((c) => c.post === post).map((c) => c.id));
+  if (change.deletedId) ids.delete(change.deletedId);
+  const fresh = change.record?.post === post ? change.record : undefined;
+  if (fresh) ids.delete(fresh.id);
+  const records = await store.getComments(m.ns, [...ids]);
+  if (fresh) records.push(fresh);
+
+  const thread = buildThread(records, post);
+  const known = m.posts.map((p) => p.slug);
+  if (known.includes(post)) await store.writeThread(m.ns, post, thread);
+  const others = await store.readThreads(m.ns, known.filter((slug) => slug !== post));
+  const counts = Object.fromEntries(known.map((slug) => [slug, slug === post ? thread.length : (others.get(slug)?.length ?? 0)]));
+  await store.writeCounts(m.ns, counts);
+  return listed;
+}
+
+/** Approves or rejects a comment and publishes the change; null when the id is unknown. */
+export async function setStatus(m: Moderation, id: string, status: "approved" | "rejected", now = new Date()): Promise<AdminComment | null> {
+  const record = await store.getComment(m.ns, id);
+  if (!record) return null;
+  const updated: AdminComment = { ...record, status, moderatedAt: now.toISOString() };
+  const emailHash = record.email ? await m.hashEmail(record.email) : null;
+  if (status === "approved") {
+    await store.putComment(m.ns, updated, emailHash);
+    await publishPost(m, record.post, { record: updated });
+    if (emailHash) await store.setTrusted(m.ns, emailHash, true);
+  } else {
+    const listed = await publishPost(m, record.post, { record: updated });
+    await store.putComment(m.ns, updated, emailHash);
+    if (emailHash) await refreshTrust(m, listed, emailHash, id);
+  }
+  return updated;
+}
+
+/** Deletes a comment for good, unpublishing it first; returns the deleted record, or null when unknown. */
+export async function deleteComment(m: Moderation, id: string): Promise<AdminComment | null> {
+  const record = await store.getComment(m.ns, id);
+  if (!record) return null;
+  const listed = await publishPost(m, record.post, { deletedId: id });
+  await store.deleteComment(m.ns, id);
+  if (record.email) await refreshTrust(m, listed, await m.hashEmail(record.email), id);
+  return record;
+}
+
+/** An email stays trusted while another of its comments is approved. */
+async function refreshTrust(m: Moderation, listed: ListedComment[], emailHash: string, changedId: string): Promise<void> {
+  if (!listed.some((c) => c.e === emailHash && c.status === "approved" && c.id !== changedId)) {
+    await store.setTrusted(m.ns, emailHash, false);
+  }
+}
+
+/** Every record, oldest first: the export (and the import format). */
+export async function exportComments(m: Moderation): Promise<AdminComment[]> {
+  const listed = await store.listComments(m.ns);
+  return (await store.getComments(m.ns, listed.map((c) => c.id))).sort(compareByCreated);
+}
+
+/** The moderation queue: records filtered by status and post, oldest first. */
+export async function listQueue(m: Moderation, filter: { status?: Status; post?: string }): Promise<AdminComment[]> {
+  const listed = (await store.listComments(m.ns)).filter(
+    (c) => (!filter.status || c.status === filter.status) && (!filter.post || c.post === filter.post),
+  );
+  const records = await store.getComments(m.ns, listed.map((c) => c.id));
+  // Metadata can lag the record by a moment; the record is the truth.
+  return records.filter((r) => !filter.status || r.status === filter.status).sort(compareByCreated);
+}
+
+/**
+ * Imports comments (legacy or a backup). Idempotent: an id already stored is skipped, and an entry without an
+ * id gets one derived from its content. Imported entries keep a given status, else they are approved.
+ * All-or-nothing: any unknown post or parent fails the whole batch with every problem named.
+ */
+export async function importComments(m: Moderation, items: ImportItem[], now = new Date()): Promise<{ imported: number; skipped: number }> {
+  const existing = new Map((await store.listComments(m.ns)).map((c) => [c.id, c.post]));
+  const batch = new Map<string, AdminComment>();
+  const errors: FieldErrors = {};
+  let skipped = 0;
+  for (const [index, item] of items.entries()) {
+    const id = item.id ?? (await deriveImportId(item.post, item.author, item.createdAt, item.body));
+    if (!m.posts.some((p) => p.slug === item.post)) errors[`${index}.post`] = `There is no post "${item.post}".`;
+    if (existing.has(id) || batch.has(id)) {
+      skipped++;
+      continue;
+    }
+    const moderatedAt = item.status === "pending" ? null : (item.moderatedAt ?? now.toISOString());
+    batch.set(id, { ...item, id, moderatedAt });
+  }
+  for (const [index, item] of items.entries()) {
+    if (item.parentId === null) continue;
+    const parentPost = batch.get(item.parentId)?.post ?? existing.get(item.parentId);
+    if (parentPost !== item.post) errors[`${index}.parentId`] = `Comment ${item.parentId} is not on post "${item.post}".`;
+  }
+  if (Object.keys(errors).length > 0) throw invalidFields(errors, "Nothing was imported: some entries need correcting.");
+
+  const records = [...batch.values()];
+  for (let i = 0; i < records.length; i += 50) {
+    await Promise.all(
+      records.slice(i, i + 50).map(async (r) => store.putComment(m.ns, r, r.email ? await m.hashEmail(r.email) : null)),
+    );
+  }
+  if (records.length > 0) await rebuildAll(m);
+  return { imported: records.length, skipped };
+}
+
+/**
+ * Derives every published thread, the counts and the trusted emails from the records again, writing only
+ * what differs. The repair for anything a race or an outage left behind; the cron runs it too.
+ */
+export async function rebuildAll(m: Moderation): Promise<{ posts: number; comments: number; written: number }> {
+  const records = await store.getComments(m.ns, (await store.listComments(m.ns)).map((c) => c.id));
+  const known = m.posts.map((p) => p.slug);
+  const current = await store.readThreads(m.ns, known);
+  const counts: Record<string, number> = {};
+  let written = 0;
+  for (const slug of known) {
+    const thread = buildThread(records, slug);
+    counts[slug] = thread.length;
+    if (JSON.stringify(thread) !== JSON.stringify(current.get(slug) ?? [])) {
+      await store.writeThread(m.ns, slug, thread);
+      written++;
+    }
+  }
+  if (JSON.stringify(counts) !== JSON.stringify(await store.readCounts(m.ns))) {
+    await store.writeCounts(m.ns, counts);
+    written++;
+  }
+  const approvedEmails = records.filter((r) => r.status === "approved" && r.email !== null).map((r) => r.email!);
+  const shouldTrust = new Set(await Promise.all(approvedEmails.map((email) => m.hashEmail(email))));
+  const trusted = new Set(await store.listTrusted(m.ns));
+  for (const hash of shouldTrust) if (!trusted.has(hash)) await store.setTrusted(m.ns, hash, true);
+  for (const hash of trusted) if (!shouldTrust.has(hash)) await store.setTrusted(m.ns, hash, false);
+  return { posts: known.length, comments: Object.values(counts).reduce((a, b) => a + b, 0), written };
+}

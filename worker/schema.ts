@@ -1,0 +1,158 @@
+// Every input the comment service accepts, as valibot schemas with the limits of issue 4 as named constants.
+// Anything not described here is ignored (allow-list), never stored. Lengths count UTF-16 code units, the unit
+// the form's `maxlength` attributes use, so the browser and the server agree on what fits.
+import * as v from "valibot";
+
+export const MAX_SUBMISSION_BYTES = 16 * 1024;
+export const MAX_IMPORT_BYTES = 4 * 1024 * 1024;
+/** KV allows 1,000 operations per invocation; an import batch stays well below that. */
+export const MAX_IMPORT_ITEMS = 500;
+export const AUTHOR_MAX = 100;
+export const EMAIL_MAX = 254;
+export const WEBSITE_MAX = 200;
+export const BODY_MAX = 5000;
+export const SLUG_MAX = 200;
+export const MAX_COUNT_POSTS = 100;
+export const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+export const STATUSES = ["pending", "approved", "rejected"] as const;
+
+// C0 and C1 control characters (Unicode category Cc). Newlines and tabs are allowed in the comment only.
+const CONTROL = /[\u0000-\u001F\u007F-\u009F]/u;
+const CONTROL_EXCEPT_NEWLINE_TAB = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/u;
+// ISO 8601 date or date-time, as exports and WordPress dumps write them.
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+
+const isWellFormed = (s: string) => s.isWellFormed();
+const isHttpUrl = (s: string) => {
+  if (!URL.canParse(s) || /\s/.test(s)) return false;
+  const url = new URL(s);
+  return (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "";
+};
+const isIsoDate = (s: string) => ISO_DATE.test(s) && !Number.isNaN(Date.parse(s));
+/** Browsers submit a textarea's line breaks as CRLF; store plain LF. */
+const normalizeNewlines = (s: string) => s.replace(/\r\n?/g, "\n");
+/** An absent optional text field, `null` and "" all mean "not given". */
+const blankToNull = (s: string | null | undefined) => (s == null || s.trim() === "" ? null : s.trim());
+
+const unicodeChecks = (label: string, allowNewlines: boolean) => [
+  v.check(
+    (s: string) => !(allowNewlines ? CONTROL_EXCEPT_NEWLINE_TAB : CONTROL).test(s),
+    `${label} contains a control character.`,
+  ),
+  v.check(isWellFormed, `${label} contains invalid Unicode.`),
+] as const;
+
+const postField = v.pipe(
+  v.string("Say which post the comment is for."),
+  v.trim(),
+  v.nonEmpty("Say which post the comment is for."),
+  v.maxLength(SLUG_MAX, "That post does not exist."),
+);
+const authorField = v.pipe(
+  v.string("Enter your name."),
+  v.trim(),
+  v.nonEmpty("Enter your name."),
+  v.maxLength(AUTHOR_MAX, `Your name can be at most ${AUTHOR_MAX} characters.`),
+  ...unicodeChecks("Your name", false),
+);
+const emailField = v.pipe(
+  v.string("Enter your email address."),
+  v.trim(),
+  v.nonEmpty("Enter your email address."),
+  v.maxLength(EMAIL_MAX, `Your email address can be at most ${EMAIL_MAX} characters.`),
+  // The same rule as the browser's <input type="email"> (WHATWG HTML), so both agree.
+  v.rfcEmail("Enter a valid email address, like name@example.com."),
+);
+/** An optional text field: absent, null and "" all become null; anything else must pass `schema`. */
+const optionalText = <TSchema extends v.GenericSchema<string, string>>(typeMessage: string, schema: TSchema) =>
+  v.optional(v.pipe(v.nullable(v.string(typeMessage)), v.transform((s: string | null) => blankToNull(s)), v.nullable(schema)), null);
+
+const websiteField = optionalText(
+  "The website must be text.",
+  v.pipe(
+    v.string(),
+    v.maxLength(WEBSITE_MAX, `The website address can be at most ${WEBSITE_MAX} characters.`),
+    v.check(isHttpUrl, "Enter a website address starting with http:// or https://."),
+  ),
+);
+const bodyField = v.pipe(
+  v.string("Write a comment."),
+  v.transform(normalizeNewlines),
+  v.trim(),
+  v.nonEmpty("Write a comment."),
+  v.maxLength(BODY_MAX, `Your comment can be at most ${BODY_MAX} characters.`),
+  ...unicodeChecks("Your comment", true),
+);
+const idField = (message: string) => v.pipe(v.string(message), v.regex(ID_PATTERN, message));
+const parentIdField = optionalText("The comment you reply to is unknown.", idField("The comment you reply to is unknown."));
+const isoDateField = (label: string) =>
+  v.pipe(
+    v.string(`${label} must be an ISO 8601 date.`),
+    v.check(isIsoDate, `${label} must be an ISO 8601 date.`),
+    v.transform((s) => new Date(s).toISOString()),
+  );
+
+/**
+ * An object schema whose missing keys report their field's own first message ("Enter your name.") rather than
+ * valibot's generic "Invalid key"; valibot reports a missing key with the object's message.
+ */
+function fieldsObject<TEntries extends v.ObjectEntries>(entries: TEntries) {
+  return v.object(entries, (issue) => {
+    const key = issue.path?.at(-1)?.key;
+    const message = typeof key === "string" ? (entries[key] as { message?: unknown } | undefined)?.message : undefined;
+    return typeof message === "string" ? message : typeof key === "string" ? `${key} is required.` : "Send an object.";
+  });
+}
+
+/** A reader's submission (JSON body or the form's fields). Unknown keys are dropped. */
+export const SubmissionSchema = fieldsObject({
+  post: postField,
+  author: authorField,
+  email: emailField,
+  website: websiteField,
+  body: bodyField,
+  parentId: parentIdField,
+});
+export type Submission = v.InferOutput<typeof SubmissionSchema>;
+
+/** One entry of an import file: the export format, with `id`, `status` and `moderatedAt` optional. */
+export const ImportItemSchema = fieldsObject({
+  id: optionalText("An id is text.", idField("An id uses only A-Z, a-z, 0-9, _ and -, at most 64.")),
+  post: postField,
+  parentId: parentIdField,
+  author: authorField,
+  // Legacy comments (the WordPress reply) have no email; new submissions always do.
+  email: optionalText("Enter a valid email address.", emailField),
+  website: websiteField,
+  body: bodyField,
+  createdAt: isoDateField("createdAt"),
+  status: v.optional(v.picklist(STATUSES, "status must be pending, approved or rejected."), "approved"),
+  moderatedAt: v.optional(v.nullable(isoDateField("moderatedAt")), null),
+});
+export type ImportItem = v.InferOutput<typeof ImportItemSchema>;
+
+export const ImportSchema = v.pipe(
+  v.array(ImportItemSchema, "Send a JSON array of comments."),
+  v.maxLength(MAX_IMPORT_ITEMS, `Import at most ${MAX_IMPORT_ITEMS} comments per request.`),
+);
+
+export const StatusSchema = v.picklist(STATUSES, "status must be pending, approved or rejected.");
+export type Status = v.InferOutput<typeof StatusSchema>;
+
+export const IdSchema = idField("Unknown comment.");
+
+/** Field name -> first problem, for the 422 `fields` object (nested paths such as `3.email` for imports). */
+export type FieldErrors = Record<string, string>;
+
+/** Validates `input`; returns the output or every failing field with its first message. */
+export function validate<TSchema extends v.GenericSchema>(
+  schema: TSchema,
+  input: unknown,
+): { ok: true; value: v.InferOutput<TSchema> } | { ok: false; fields: FieldErrors; message: string } {
+  const result = v.safeParse(schema, input, { abortPipeEarly: true });
+  if (result.success) return { ok: true, value: result.output };
+  const flat = v.flatten(result.issues);
+  const fields: FieldErrors = {};
+  for (const [path, messages] of Object.entries(flat.nested ?? {})) if (messages?.[0]) fields[path] = messages[0];
+  return { ok: false, fields, message: flat.root?.[0] ?? "Some fields need correcting." };
+}
