@@ -1,0 +1,10 @@
+// `npm run moderate -- <command>`: the moderators' terminal tool for the comment worker (issue 6).
+// Everything lives in scripts/moderate/; this file only connects it to the process.
+import { runCli } from "./moderate/cli.ts";
+
+process.exitCode = await runCli(process.argv.slice(2), {
+  out: (text) => process.stdout.write(`${text}\n`),
+  err: (text) => process.stderr.write(`${text}\n`),
+  env: process.env,
+  columns: process.stdout.columns || Number(process.env.COLUMNS) || 120,
+});

@@ -1,0 +1,175 @@
+// The moderation CLI (issue 6): parses the command line, runs one command against the worker's admin API and
+// returns the exit code. Output goes through `io` so every path can be exercised without a terminal.
+import { writeFileSync } from "node:fs";
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { createAdminClient, STATUSES, type AdminClient, type CommentStatus } from "./api.ts";
+import { MissingTokenError, resolveConfig } from "./config.ts";
+import { CliError, EXIT_AUTH, EXIT_FAILED, EXIT_OK, EXIT_USAGE, ItemError, UsageError } from "./errors.ts";
+import { COMMAND_HELP, USAGE } from "./help.ts";
+import { importFile, loadImportFile, summariseImport } from "./import.ts";
+import { formatComment, formatTable } from "./table.ts";
+
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  env: NodeJS.ProcessEnv;
+  /** Terminal width for tables. */
+  columns: number;
+}
+
+type Options = ParseArgsConfig["options"];
+type Parsed = { values: Record<string, string | boolean | undefined>; positionals: string[] };
+
+interface Command {
+  options: Options;
+  /** Fewest positional arguments; `many` allows more than `min`. */
+  min: number;
+  many: boolean;
+  run(args: Parsed, io: CliIo, client: () => AdminClient): Promise<number>;
+}
+
+const COMMANDS: Record<string, Command> = {
+  list: {
+    options: { status: { type: "string", short: "s", default: "pending" }, post: { type: "string", short: "p" } },
+    min: 0,
+    many: false,
+    async run({ values }, io, client) {
+      const status = String(values.status) as CommentStatus;
+      if (!STATUSES.includes(status)) throw new UsageError(`--status must be one of ${STATUSES.join(", ")}`);
+      const post = values.post === undefined ? undefined : String(values.post);
+      const comments = await client().list(status, post);
+      const where = post ? ` on ${post}` : "";
+      if (comments.length === 0) io.out(`No ${status} comments${where}.`);
+      else io.out(`${formatTable(comments, io.columns)}\n\n${plural(comments.length, `${status} comment`)}${where}`);
+      return EXIT_OK;
+    },
+  },
+  show: eachId("show", async (api, id, io) => {
+    const { comment, postTitle } = await api.show(id);
+    io.out(`${formatComment(comment, postTitle)}\n`);
+  }),
+  approve: eachId("approve", async (api, id, io) => (await api.approve(id), io.out(`approved ${id}`))),
+  reject: eachId("reject", async (api, id, io) => (await api.reject(id), io.out(`rejected ${id}`))),
+  delete: eachId("delete", async (api, id, io) => (await api.remove(id), io.out(`deleted ${id}`))),
+  export: {
+    options: { output: { type: "string", short: "o" } },
+    min: 0,
+    many: false,
+    async run({ values }, io, client) {
+      const comments = await client().exportAll();
+      const json = `${JSON.stringify(comments, null, 2)}\n`;
+      if (values.output === undefined) io.out(json.trimEnd());
+      else {
+        try {
+          writeFileSync(String(values.output), json);
+        } catch (error) {
+          throw new UsageError(`Cannot write ${String(values.output)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+        }
+        io.out(`exported ${plural(comments.length, "comment")} to ${String(values.output)}`);
+      }
+      return EXIT_OK;
+    },
+  },
+  import: {
+    options: { "dry-run": { type: "boolean", short: "n" } },
+    min: 1,
+    many: false,
+    async run({ values, positionals }, io, client) {
+      const file = loadImportFile(positionals[0] ?? "");
+      if (values["dry-run"]) {
+        if (file.comments.length > 0) io.out(formatTable(file.comments, io.columns));
+        const preview = { imported: file.comments.length, alreadyThere: 0, unknownPosts: new Map() };
+        io.out(summariseImport(preview, file.skipped, "would import"));
+        return EXIT_OK;
+      }
+      const report = await importFile(client(), file);
+      for (const problem of report.problems) io.err(problem);
+      io.out(summariseImport(report, file.skipped));
+      return report.problems.length > 0 ? EXIT_FAILED : EXIT_OK;
+    },
+  },
+};
+
+/** Runs the CLI on `argv` (the arguments after the script name) and returns the exit code. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined) {
+    io.err(USAGE);
+    return EXIT_USAGE;
+  }
+  if (name === "--help" || name === "-h" || name === "help") {
+    io.out(COMMAND_HELP[rest[0] ?? ""] ?? USAGE);
+    return EXIT_OK;
+  }
+  const command = COMMANDS[name];
+  try {
+    if (!command) throw new UsageError(`Unknown command "${name}"`);
+    const flags = rest.includes("--") ? rest.slice(0, rest.indexOf("--")) : rest;
+    if (flags.includes("--help") || flags.includes("-h")) {
+      io.out(COMMAND_HELP[name] ?? USAGE);
+      return EXIT_OK;
+    }
+    const args = parseCommandLine(name, command, rest);
+    let api: AdminClient | undefined;
+    return await command.run(args, io, () => (api ??= createAdminClient(readConfig(io.env))));
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`${error.message}\nRun \`npm run moderate -- ${command ? `${name} ` : ""}--help\` for usage.`);
+      return EXIT_USAGE;
+    }
+    if (error instanceof CliError) {
+      io.err(error.message);
+      return error.exitCode;
+    }
+    throw error;
+  }
+}
+
+function parseCommandLine(name: string, command: Command, argv: string[]): Parsed {
+  let parsed: Parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: command.options, allowPositionals: true, strict: true }) as Parsed;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const count = parsed.positionals.length;
+  if (count < command.min) throw new UsageError(`${name} needs ${command.many ? "at least one id" : "a file"}`);
+  if (!command.many && count > command.min) throw new UsageError(`${name} takes no argument "${parsed.positionals[command.min]}"`);
+  return parsed;
+}
+
+function readConfig(env: NodeJS.ProcessEnv) {
+  try {
+    return resolveConfig(env);
+  } catch (error) {
+    if (error instanceof MissingTokenError) throw new CliError(error.message, EXIT_AUTH);
+    throw error;
+  }
+}
+
+// A command on one or more ids: each id is reported; an id that fails is reported and the rest still run,
+// but a wrong token or an unreachable worker stops at once (every other id would fail the same way).
+function eachId(verb: string, act: (api: AdminClient, id: string, io: CliIo) => Promise<unknown>): Command {
+  return {
+    options: {},
+    min: 1,
+    many: true,
+    async run({ positionals }, io, client) {
+      let failed = 0;
+      for (const id of positionals) {
+        try {
+          await act(client(), id, io);
+        } catch (error) {
+          if (!(error instanceof ItemError)) throw error;
+          io.err(`could not ${verb} ${id}: ${error.message}`);
+          failed++;
+        }
+      }
+      return failed > 0 ? EXIT_FAILED : EXIT_OK;
+    },
+  };
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
+}

@@ -1,0 +1,158 @@
+// The moderation CLI's pieces that need no worker: ages, the table, `show`, config resolution, help and usage.
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { AdminComment } from "../../scripts/moderate/api.ts";
+import { runCli } from "../../scripts/moderate/cli.ts";
+import { DEFAULT_API_URL, MissingTokenError, resolveConfig } from "../../scripts/moderate/config.ts";
+import { summariseImport } from "../../scripts/moderate/import.ts";
+import { formatAge, formatComment, formatTable } from "../../scripts/moderate/table.ts";
+
+const NOW = new Date("2026-11-23T12:00:00Z");
+const COMMENT: AdminComment = {
+  id: "01JDV5Z0000000000000000000",
+  post: "system-leadership-matters",
+  parentId: null,
+  author: "Jane Reader",
+  email: "jane@example.org",
+  website: null,
+  body: "\nFirst line that is rather long and goes on and on about system leadership\nSecond line",
+  createdAt: "2026-11-23T09:00:00.000Z",
+  status: "pending",
+  moderatedAt: null,
+};
+
+describe("formatAge", () => {
+  it.each([
+    ["2026-11-23T11:59:30Z", "30 s"],
+    ["2026-11-23T11:48:00Z", "12 min"],
+    ["2026-11-23T09:00:00Z", "3 h"],
+    ["2026-11-20T12:00:00Z", "3 d"],
+    ["2026-07-23T12:00:00Z", "4 mo"],
+    ["2012-05-17T08:15:00Z", "14 y"],
+  ])("shows %s as %s", (iso, age) => {
+    expect(formatAge(iso, NOW)).toBe(age);
+  });
+});
+
+describe("formatTable", () => {
+  it("shows id, post, author, email, age and the first line of the comment under a header", () => {
+    const [header, row] = formatTable([COMMENT], 200, NOW).split("\n");
+    expect(header).toMatch(/^ID\s+POST\s+AUTHOR\s+EMAIL\s+AGE\s+COMMENT$/);
+    expect(row).toContain(COMMENT.id);
+    expect(row).toContain("system-leadership-matters  Jane Reader  jane@example.org  3 h  First line that is");
+    expect(row).not.toContain("Second line");
+  });
+
+  it("cuts the comment with an ellipsis to fit the terminal, but never the id", () => {
+    const lines = formatTable([COMMENT], 120, NOW).split("\n");
+    for (const line of lines) expect(Array.from(line).length).toBeLessThanOrEqual(120);
+    expect(lines[1]).toMatch(/…$/);
+    expect(lines[1]).toContain(COMMENT.id);
+  });
+
+  it("never passes a terminal escape sequence from a comment on to the moderator's terminal", () => {
+    const hostile = { ...COMMENT, author: "Eve\u001b]0;pwned\u0007", body: "Hi\u001b[2J\u009b31m there" };
+    const output = formatTable([hostile], 200, NOW) + formatComment(hostile, null, NOW);
+    expect(output).not.toMatch(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/);
+    expect(output).toContain("Eve\uFFFD]0;pwned\uFFFD");
+  });
+
+  it("shows a missing email (an imported legacy comment) as a dash", () => {
+    expect(formatTable([{ ...COMMENT, email: null }], 200, NOW).split("\n")[1]).toMatch(/Jane Reader\s+-\s+3 h/);
+  });
+});
+
+describe("formatComment", () => {
+  it("shows every field, status and moderation time included, and then the full text", () => {
+    const approved = { ...COMMENT, status: "approved" as const, moderatedAt: "2026-11-23T11:00:00.000Z" };
+    const text = formatComment(approved, "System leadership matters", NOW);
+    expect(text).toMatch(/^id:\s+01JDV5Z/m);
+    expect(text).toMatch(/^post:\s+system-leadership-matters \(System leadership matters\)$/m);
+    expect(text).toMatch(/^status:\s+approved$/m);
+    expect(text).toMatch(/^createdAt:\s+2026-11-23T09:00:00.000Z \(3 h ago\)$/m);
+    expect(text).toMatch(/^moderatedAt:\s+2026-11-23T11:00:00.000Z \(1 h ago\)$/m);
+    expect(text).toMatch(/^website:\s+-$/m);
+    expect(text.endsWith(COMMENT.body)).toBe(true);
+  });
+});
+
+describe("resolveConfig", () => {
+  const root = mkdtempSync(join(tmpdir(), "moderate-config-"));
+  writeFileSync(join(root, ".dev.vars"), "# local secrets\nIP_HASH_SALT=x\nMODERATOR_TOKEN=\"from-dev-vars\"\n");
+
+  it("uses COMMENTS_API_URL and MODERATOR_TOKEN from the environment first", () => {
+    expect(resolveConfig({ COMMENTS_API_URL: "https://comments.example/", MODERATOR_TOKEN: "t" }, root)).toEqual({
+      url: "https://comments.example",
+      token: "t",
+    });
+  });
+
+  it("falls back to the local worker and the token npm start wrote into .dev.vars", () => {
+    expect(resolveConfig({}, root)).toEqual({ url: DEFAULT_API_URL, token: "from-dev-vars" });
+  });
+
+  it("fails with a clear message when no token is set anywhere", () => {
+    const empty = mkdtempSync(join(tmpdir(), "moderate-config-"));
+    expect(() => resolveConfig({}, empty)).toThrow(MissingTokenError);
+    expect(() => resolveConfig({}, empty)).toThrow(/MODERATOR_TOKEN/);
+  });
+});
+
+describe("summariseImport", () => {
+  const none = { pending: 0, spam: 0, trash: 0, pingbacks: 0, invalid: 0, tooLong: 0 };
+
+  it("names every non-zero reason a WordPress comment was skipped", () => {
+    const report = { imported: 3, alreadyThere: 0, unknownPosts: new Map<string, number>() };
+    expect(summariseImport(report, { ...none, pending: 2, spam: 1 })).toBe("imported 3, skipped 2 pending, 1 spam");
+    expect(summariseImport(report, none)).toBe("imported 3");
+  });
+
+  it("says how many were already there on a re-import, and which posts the site does not have", () => {
+    const report = { imported: 0, alreadyThere: 4, unknownPosts: new Map([["about-us", 2]]) };
+    expect(summariseImport(report, none)).toBe("imported 0, 4 already there, skipped 2 on posts this site does not have (about-us)");
+  });
+});
+
+describe("runCli without a worker", () => {
+  async function run(...argv: string[]) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runCli(argv, { out: (t) => out.push(t), err: (t) => err.push(t), env: {}, columns: 120 });
+    return { code, out: out.join("\n"), err: err.join("\n") };
+  }
+
+  it.each(["list", "show", "approve", "reject", "delete", "export", "import"])("explains the %s command with --help", async (name) => {
+    const { code, out } = await run(name, "--help");
+    expect(code).toBe(0);
+    expect(out).toContain(`npm run moderate -- ${name}`);
+  });
+
+  it("lists every command and the exit codes in the general help", async () => {
+    const { code, out } = await run("--help");
+    expect(code).toBe(0);
+    for (const name of ["list", "show", "approve", "reject", "delete", "export", "import"]) expect(out).toContain(name);
+    expect(out).toMatch(/Exit codes/);
+  });
+
+  it.each([
+    [["frob"], /Unknown command "frob"/],
+    [["list", "--colour"], /Unknown option '--colour'/],
+    [["list", "--status", "spam"], /--status must be one of/],
+    [["approve"], /approve needs at least one id/],
+    [["import"], /import needs a file/],
+    [["import", "/no/such/file.json"], /Cannot read \/no\/such\/file.json/],
+  ])("refuses %j as a usage error (exit 2) before calling the worker", async (argv, message) => {
+    const { code, err } = await run(...argv);
+    expect(code).toBe(2);
+    expect(err).toMatch(message);
+  });
+
+  it("previews a WordPress import with --dry-run without a token or a worker", async () => {
+    const file = join(import.meta.dirname, "..", "fixtures", "wxr", "leadership-academy.xml");
+    const { code, out } = await run("import", "--dry-run", file);
+    expect(code).toBe(0);
+    expect(out).toContain("would import 5, skipped 2 pending, 1 spam, 1 trash, 1 pingback");
+  });
+});
