@@ -1,0 +1,99 @@
+// `npm start`: the whole blog locally. The comment worker under `wrangler dev` (KV persisted in .wrangler/state),
+// the shipped comments imported into it (idempotent), and the site with live reload. Ctrl-C stops both.
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+const ROOT = join(import.meta.dirname, "..");
+const SITE_PORT = Number(process.env.PORT ?? 8080);
+const WORKER_PORT = Number(process.env.WORKER_PORT ?? 8787);
+const SITE_URL = process.env.SITE_URL ?? `http://localhost:${SITE_PORT}`;
+const COMMENTS_API_URL = process.env.COMMENTS_API_URL ?? `http://localhost:${WORKER_PORT}`;
+const DEV_VARS = join(ROOT, ".dev.vars");
+const SEED = join(ROOT, "comments", "seed.json");
+
+/** Creates .dev.vars from the example with a random moderator token, unless it exists; returns the token. */
+function ensureDevVars(): string {
+  if (!existsSync(DEV_VARS)) {
+    const example = readFileSync(join(ROOT, ".dev.vars.example"), "utf8");
+    const token = randomBytes(24).toString("hex");
+    writeFileSync(DEV_VARS, example.replace(/^MODERATOR_TOKEN=.*$/m, `MODERATOR_TOKEN=${token}`), { mode: 0o600 });
+    console.log("Created .dev.vars with a new random MODERATOR_TOKEN.");
+  }
+  const token = /^MODERATOR_TOKEN=(.*)$/m.exec(readFileSync(DEV_VARS, "utf8"))?.[1]?.trim();
+  if (!token) throw new Error(".dev.vars has no MODERATOR_TOKEN line: add one, or delete the file to get a new one.");
+  return token;
+}
+
+const children: ChildProcess[] = [];
+
+function run(command: string, args: string[], env: Record<string, string> = {}): ChildProcess {
+  const child = spawn(command, args, {
+    cwd: ROOT,
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false", ...env },
+    stdio: ["ignore", "inherit", "inherit"],
+    detached: true,
+  });
+  children.push(child);
+  child.on("exit", (code) => {
+    if (!stopping) {
+      console.error(`${command} ${args[0]} stopped (exit ${code}); stopping everything.`);
+      stop(1);
+    }
+  });
+  return child;
+}
+
+let stopping = false;
+function stop(code = 0): void {
+  stopping = true;
+  for (const child of children) {
+    try {
+      if (child.pid && child.exitCode === null) process.kill(-child.pid, "SIGTERM");
+    } catch {
+      // already gone
+    }
+  }
+  process.exit(code);
+}
+process.on("SIGINT", () => stop());
+process.on("SIGTERM", () => stop());
+
+async function waitForWorker(): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(`${COMMENTS_API_URL}/api/health`)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+  throw new Error(`The comment worker did not answer on ${COMMENTS_API_URL} within 60 s.`);
+}
+
+async function importSeed(token: string): Promise<void> {
+  const response = await fetch(`${COMMENTS_API_URL}/api/admin/import`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: readFileSync(SEED, "utf8"),
+  });
+  if (!response.ok) throw new Error(`Importing comments/seed.json failed: ${response.status} ${await response.text()}`);
+}
+
+const token = ensureDevVars();
+run("npx", ["wrangler", "dev", "--port", String(WORKER_PORT), "--show-interactive-dev-session=false",
+  "--var", `SITE_URL:${SITE_URL}`, "--var", `ALLOWED_ORIGINS:${SITE_URL},${SITE_URL.replace("localhost", "127.0.0.1")}`]);
+await waitForWorker();
+await importSeed(token);
+run("npx", ["eleventy", "--config=.eleventy.ts", "--serve", "--port", String(SITE_PORT)], { SITE_URL, COMMENTS_API_URL });
+
+console.log(`
+  Leadership Academy blog      ${SITE_URL}
+  Comment service (worker)     ${COMMENTS_API_URL}
+  Moderation page              ${COMMENTS_API_URL}/admin   (token: MODERATOR_TOKEN in .dev.vars)
+  Moderate from a terminal     npm run moderate -- list
+
+  Comments are kept in .wrangler/state between runs. Press Ctrl-C to stop.
+`);

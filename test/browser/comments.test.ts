@@ -1,0 +1,221 @@
+// What a reader sees in a real browser: the built site served on loopback, the real worker under
+// `wrangler dev`, Debian's Chromium. Each test makes its own comments and never depends on another.
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser, NO_BROWSER_REASON } from "../support/browser.ts";
+import { buildSite, serveSite, type ServedSite } from "../support/site.ts";
+import { freePort, startWorker, type RunningWorker } from "../support/wrangler-dev.ts";
+
+const POST = "local-leadership-capabilities";
+const OTHER_POST = "system-leadership-matters";
+const SEED = new URL("../../comments/seed.json", import.meta.url);
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+if (NO_BROWSER_REASON) console.warn(NO_BROWSER_REASON);
+
+describe.skipIf(NO_BROWSER_REASON !== null)("comments in the browser", () => {
+  let worker: RunningWorker;
+  let site: ServedSite;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    const sitePort = await freePort();
+    const siteUrl = `http://127.0.0.1:${sitePort}`;
+    worker = await startWorker({ env: "test", vars: { SITE_URL: siteUrl, ALLOWED_ORIGINS: siteUrl } });
+    const dir = await buildSite({ SITE_URL: siteUrl, COMMENTS_API_URL: worker.url });
+    site = await serveSite(dir, sitePort);
+    browser = await launchBrowser();
+    // As `npm start` does: the reply that came from the old WordPress site.
+    const seeded = await admin("/import", { method: "POST", body: readFileSync(SEED, "utf8") });
+    expect(seeded.ok, await seeded.clone().text()).toBe(true);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await site?.stop();
+    await worker?.stop();
+  });
+
+  async function admin(path: string, init: RequestInit = {}): Promise<Response> {
+    return fetch(`${worker.url}/api/admin${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${worker.token}`, "content-type": "application/json", ...init.headers },
+    });
+  }
+
+  async function approveByAuthor(author: string): Promise<string> {
+    const { comments } = (await (await admin("/comments?status=pending")).json()) as { comments: { id: string; author: string }[] };
+    const comment = comments.find((c) => c.author === author);
+    expect(comment, `a pending comment by ${author}`).toBeDefined();
+    expect((await admin(`/comments/${comment!.id}/approve`, { method: "POST" })).status).toBe(200);
+    return comment!.id;
+  }
+
+  async function importApproved(post: string, comments: { id: string; author: string; body: string; website?: string | null; parentId?: string | null }[]): Promise<void> {
+    const records = comments.map((c) => ({ post, email: null, website: null, parentId: null, createdAt: "2026-11-01T10:00:00.000Z", ...c }));
+    const response = await admin("/import", { method: "POST", body: JSON.stringify(records) });
+    expect(response.ok, await response.clone().text()).toBe(true);
+  }
+
+  async function openPost(slug: string, options: { javaScriptEnabled?: boolean } = {}): Promise<Page> {
+    const context = await browser.newContext({ javaScriptEnabled: options.javaScriptEnabled ?? true });
+    const page = await context.newPage();
+    await page.goto(`${site.url}/posts/${slug}/`);
+    return page;
+  }
+
+  async function fillForm(page: Page, fields: { body: string; author: string; email: string; website?: string }): Promise<void> {
+    await page.fill("#comment-body", fields.body);
+    await page.fill("#comment-author", fields.author);
+    await page.fill("#comment-email", fields.email);
+    if (fields.website) await page.fill("#comment-website", fields.website);
+  }
+
+  it("shows the shipped reply from the old site under its post", async () => {
+    const page = await openPost(POST);
+    await expect.poll(() => page.locator(".comments-title").textContent()).toBe("1 reply on “Local leadership capabilities”");
+    expect(await page.locator(".comment-author").first().textContent()).toBe("Dr Richard Jones");
+    await page.context().close();
+  });
+
+  it("lets a reader post a comment that appears, with the count on the home page, once a moderator approves it", async () => {
+    const author = `Reader ${Date.now()}`;
+    const page = await openPost(OTHER_POST);
+    await fillForm(page, { body: "A thoughtful reply.\n\nWith a second paragraph.", author, email: "reader@example.org" });
+    await page.click("#comment-form button[type=submit]");
+    await expect.poll(() => page.locator("#comment-status").textContent()).toBe("Your comment is awaiting moderation.");
+    expect(await page.inputValue("#comment-body")).toBe("");
+    expect(await page.locator(".comment-author", { hasText: author }).count()).toBe(0);
+
+    await approveByAuthor(author);
+    await page.reload();
+    const comment = page.locator(".comment", { hasText: author });
+    await expect.poll(() => comment.count()).toBe(1);
+    expect(await comment.locator(".comment-content p").count()).toBe(2);
+
+    const home = await page.context().newPage();
+    await home.goto(`${site.url}/`);
+    const counts = await (await fetch(`${worker.url}/api/comments/counts?post=${OTHER_POST}`)).json() as { counts: Record<string, number> };
+    await expect.poll(() => home.locator(`[data-comment-count="${OTHER_POST}"]`).textContent())
+      .toBe(counts.counts[OTHER_POST] === 1 ? "1 reply" : `${counts.counts[OTHER_POST]} replies`);
+    await page.context().close();
+  });
+
+  it("nests a reply under the comment it answers, and Cancel reply puts the form back", async () => {
+    const parent = `Parent ${Date.now()}`;
+    await importApproved(POST, [{ id: `parent-${Date.now()}`, author: parent, body: "Top-level comment." }]);
+    const page = await openPost(POST);
+    const parentItem = page.locator(".comment", { hasText: parent }).first();
+    await parentItem.locator("button.comment-reply").first().click();
+    expect(await page.locator("#reply-title").textContent()).toBe(`Reply to ${parent}`);
+    expect(await parentItem.locator("#comment-form").count()).toBe(1);
+    await page.click(".cancel-reply");
+    expect(await parentItem.locator("#comment-form").count()).toBe(0);
+
+    await parentItem.locator("button.comment-reply").first().click();
+    const child = `Child ${Date.now()}`;
+    await fillForm(page, { body: "I am a reply.", author: child, email: "child@example.org" });
+    await page.click("#comment-form button[type=submit]");
+    await expect.poll(() => page.locator("#comment-status").textContent()).toBe("Your comment is awaiting moderation.");
+    await approveByAuthor(child);
+    await page.reload();
+    const nested = page.locator(".comment", { hasText: parent }).first().locator(".children .comment-author", { hasText: child });
+    await expect.poll(() => nested.count()).toBe(1);
+    await page.context().close();
+  });
+
+  it("works without JavaScript: the form posts, the worker redirects back and the page says the comment awaits moderation", async () => {
+    const author = `No-JS reader ${Date.now()}`;
+    const page = await openPost(POST, { javaScriptEnabled: false });
+    expect(await page.locator("#comment-submitted").isVisible()).toBe(false);
+    expect(await page.locator("noscript").count()).toBe(1);
+    await fillForm(page, { body: "Posted with JavaScript off.", author, email: "nojs@example.org" });
+    await Promise.all([page.waitForURL(/#comment-submitted$/), page.click("#comment-form button[type=submit]")]);
+    expect(page.url()).toBe(`${site.url}/posts/${POST}/#comment-submitted`);
+    expect(await page.locator("#comment-submitted").isVisible()).toBe(true);
+    const { comments } = (await (await admin("/comments?status=pending")).json()) as { comments: { author: string }[] };
+    expect(comments.some((c) => c.author === author)).toBe(true);
+    await page.context().close();
+  });
+
+  it("shows hostile names, bodies and websites as plain text and runs nothing", async () => {
+    const stamp = Date.now();
+    const payloads = [
+      `<script>window.__xss = 1</script>`,
+      `<img src=x onerror="window.__xss = 2">`,
+      `"><svg onload=window.__xss=3>`,
+      `javascript:window.__xss=4`,
+    ];
+    await importApproved(POST, payloads.map((payload, i) => ({
+      id: `xss-${stamp}-${i}`, author: `${payload} ${i}`, body: `${payload}\nhttps://example.org/ok ${payload}`,
+      website: `https://example.org/"onmouseover="window.__xss=${i}`,
+    })));
+    const page = await openPost(POST);
+    const dialogs: string[] = [];
+    page.on("dialog", (dialog) => { dialogs.push(dialog.message()); void dialog.dismiss(); });
+    await page.reload();
+    await expect.poll(() => page.locator(".comment-author", { hasText: payloads[0]! }).count()).toBe(1);
+    for (const payload of payloads) expect(await page.locator(".comment-content", { hasText: payload }).count()).toBeGreaterThan(0);
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await page.locator("#comment-thread script, #comment-thread img, #comment-thread svg").count()).toBe(0);
+    const hrefs = await page.locator("#comment-thread a").evaluateAll((links) => links.map((a) => a.getAttribute("href") ?? ""));
+    expect(hrefs.length).toBeGreaterThan(0);
+    for (const href of hrefs) expect(href).toMatch(/^https?:\/\//);
+    expect(dialogs).toEqual([]);
+    await page.context().close();
+  });
+
+  it("puts validation errors next to the right fields and focuses the first", async () => {
+    const page = await openPost(POST);
+    await fillForm(page, { body: "Fine text", author: "Someone", email: "not-an-email", website: "ftp://example.org" });
+    await page.click("#comment-form button[type=submit]");
+    await expect.poll(() => page.locator("#comment-email-error").count()).toBe(1);
+    expect(await page.getAttribute("#comment-email", "aria-describedby")).toBe("comment-email-error");
+    expect(await page.getAttribute("#comment-email", "aria-invalid")).toBe("true");
+    expect(await page.locator("#comment-website-error").count()).toBe(1);
+    expect(await page.locator("#comment-author-error").count()).toBe(0);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("comment-email");
+    expect(await page.inputValue("#comment-body")).toBe("Fine text");
+    await page.context().close();
+  });
+
+  it("keeps the reader's text and says what happened when the service cannot be reached", async () => {
+    const page = await openPost(POST);
+    await page.context().route(`${worker.url}/**`, (route) => route.abort("connectionrefused"));
+    await fillForm(page, { body: "Please do not lose this.", author: "Patient reader", email: "patient@example.org" });
+    await page.click("#comment-form button[type=submit]");
+    await expect.poll(() => page.locator("#comment-status").textContent()).toContain("could not reach the comment service");
+    expect(await page.inputValue("#comment-body")).toBe("Please do not lose this.");
+
+    await page.context().unroute(`${worker.url}/**`);
+    await page.context().route(`${worker.url}/api/comments`, (route) =>
+      route.fulfill({ status: 503, headers: { "retry-after": "30", "access-control-allow-origin": "*" }, contentType: "application/json", body: '{"error":"unavailable","message":"Storage is unavailable"}' }));
+    await page.click("#comment-form button[type=submit]");
+    await expect.poll(() => page.locator("#comment-status").textContent()).toContain("error 503");
+    expect(await page.inputValue("#comment-body")).toBe("Please do not lose this.");
+
+    await page.context().route(`${worker.url}/api/comments?**`, (route) => route.abort("connectionrefused"));
+    await page.reload();
+    await expect.poll(() => page.locator(".comments-unavailable").count()).toBe(1);
+    expect(await page.locator("article h1").textContent()).toBe("Local leadership capabilities");
+    await page.context().close();
+  });
+
+  it("has no axe-core accessibility violations on the home page and a post page with comments", async () => {
+    for (const path of ["/", `/posts/${POST}/`]) {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(`${site.url}${path}`);
+      await page.waitForLoadState("networkidle");
+      await page.addScriptTag({ content: AXE_SOURCE });
+      const violations = await page.evaluate(async () => {
+        const result = await (window as unknown as { axe: { run(): Promise<{ violations: { id: string; nodes: unknown[] }[] }> } }).axe.run();
+        return result.violations.map((v) => `${v.id} (${v.nodes.length})`);
+      });
+      expect(violations, path).toEqual([]);
+      await context.close();
+    }
+  });
+});
