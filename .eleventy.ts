@@ -8,6 +8,9 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { bundleClient } from "./site/client-bundle.ts";
 import { collectTags } from "./site/collections.ts";
+import { replies } from "./client/markup.ts";
+import { commentThreadHtml } from "./site/comment-thread.ts";
+import { DEFAULT_SNAPSHOT, loadBuildComments, type BuildComments } from "./site/comments-data.ts";
 import { skipDraftsUnlessPreview } from "./site/drafts.ts";
 import { absoluteUrl, isoDate, jsonForScript, published, readableDate, userTags } from "./site/filters.ts";
 import { markdown } from "./site/markdown.ts";
@@ -25,13 +28,28 @@ const SOURCE_FOLDERS = new Set(["posts", "site", "layouts"]);
 
 export default function configure(eleventyConfig: UserConfig): void {
   const input = eleventyConfig.directories.input;
+  // The allow-list below already ignores everything git ignores at the top level; git's list would also
+  // hide .cache/comments-changed from the watcher.
+  eleventyConfig.setUseGitIgnore(false);
   for (const entry of readdirSync(input, { withFileTypes: true })) {
     if (SOURCE_FOLDERS.has(entry.name)) continue;
+    // .cache holds build state (the comments snapshot, npm start's rebuild trigger). Ignoring it wholesale
+    // would also stop Eleventy watching the trigger; ignoring its would-be templates keeps it page-free.
+    if (entry.name === ".cache") {
+      eleventyConfig.ignores.add(join(input, ".cache/**/*.{md,njk}"));
+      eleventyConfig.watchIgnores.add(join(input, ".cache/comments-snapshot.json"));
+      continue;
+    }
     eleventyConfig.ignores.add(join(input, entry.isDirectory() ? `${entry.name}/**` : entry.name));
   }
 
   const site = readSiteMetadata(process.env);
   eleventyConfig.addGlobalData("site", site);
+  // Approved comments, drawn into the pages at build time: one request to the comment service per build,
+  // falling back to the last snapshot when it cannot be reached (site/comments-data.ts).
+  eleventyConfig.addGlobalData("comments", () =>
+    loadBuildComments({ apiUrl: site.commentsApiUrl, snapshotPath: process.env.COMMENTS_SNAPSHOT ?? DEFAULT_SNAPSHOT }),
+  );
 
   // Typed directory data (posts/posts.11tydata.ts): Node imports .ts itself, Eleventy only needs telling.
   eleventyConfig.addDataExtension("ts", {
@@ -58,8 +76,15 @@ export default function configure(eleventyConfig: UserConfig): void {
   eleventyConfig.addFilter("published", published);
   eleventyConfig.addFilter("jsonForScript", jsonForScript);
   eleventyConfig.addFilter("blogPosting", (post: PostSummary) => blogPosting(post, site));
+  eleventyConfig.addFilter("threadOf", (comments: BuildComments, slug: string) => comments.threads[slug] ?? []);
+  eleventyConfig.addFilter("commentThreadHtml", commentThreadHtml);
+  eleventyConfig.addFilter("replies", replies);
 
   eleventyConfig.addCollection("tagList", collectTags);
+
+  // `npm start` touches this file when a moderator acts (the local stand-in for a deploy hook), so the
+  // approved comments reach the running site's static HTML within seconds.
+  eleventyConfig.addWatchTarget(".cache/comments-changed");
 
   // The comment script (client/) is TypeScript: esbuild bundles it into /assets/comments.js on every build,
   // and a change to it rebuilds the site under `npm start`.

@@ -1,9 +1,10 @@
 // The page's comment script (bundled by esbuild into /assets/comments.js, loaded with `defer`).
-// Post pages: draws the approved thread and enhances the form. Home page: fills in each post's count.
+// Post pages: brings the thread the build drew up to date and enhances the form. Home page: fills in each post's count.
 // Pages read perfectly without it; when the service is down it says so and changes nothing else.
 import { fetchCounts, fetchThread } from "./api.ts";
 import { enhanceForm } from "./form.ts";
-import { renderThread, replies } from "./thread.ts";
+import { replies } from "./markup.ts";
+import { updateThread } from "./thread.ts";
 
 const api = document.body.dataset.commentsApi?.replace(/\/$/, "") ?? "";
 const section = document.querySelector<HTMLElement>("#comments[data-post]");
@@ -11,12 +12,13 @@ const section = document.querySelector<HTMLElement>("#comments[data-post]");
 async function loadThread(section: HTMLElement, thread: HTMLElement): Promise<void> {
   try {
     const comments = await fetchThread(api, section.dataset.post ?? "");
-    renderThread(thread, comments, section.dataset.postTitle ?? "");
+    updateThread(thread, comments, section.dataset.postTitle ?? "");
   } catch {
+    // The comments the build put in the page stay; the reader is told they may not be the latest.
     const notice = document.createElement("p");
     notice.className = "notice comments-unavailable";
-    notice.textContent = "Comments could not be loaded right now. Please try again later; you can still leave a comment below.";
-    thread.replaceChildren(notice);
+    notice.textContent = "The latest comments could not be loaded right now. You can still leave a comment below.";
+    thread.append(notice);
   }
 }
 

@@ -1,8 +1,11 @@
 // `npm start`: the whole blog locally. The comment worker under `wrangler dev` (KV persisted in .wrangler/state),
 // the shipped comments imported into it (idempotent), and the site with live reload. Ctrl-C stops both.
+// A moderation action reaches the site's static HTML within seconds, as a deploy hook does in production: the
+// worker's DEPLOY_HOOK_URL points at a small local endpoint here, which touches the file Eleventy watches.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
 import { join } from "node:path";
 
 const ROOT = join(import.meta.dirname, "..");
@@ -12,6 +15,9 @@ const SITE_URL = process.env.SITE_URL ?? `http://localhost:${SITE_PORT}`;
 const COMMENTS_API_URL = process.env.COMMENTS_API_URL ?? `http://localhost:${WORKER_PORT}`;
 const DEV_VARS = join(ROOT, ".dev.vars");
 const SEED = join(ROOT, "comments", "seed.json");
+const HOOK_PORT = Number(process.env.HOOK_PORT ?? 8790);
+/** Watched by Eleventy (.eleventy.ts): touching it rebuilds the site with fresh comments. */
+const REBUILD_TRIGGER = join(ROOT, ".cache", "comments-changed");
 
 /** Creates .dev.vars from the example with a random moderator token, unless it exists; returns the token. */
 function ensureDevVars(): string {
@@ -82,9 +88,23 @@ async function importSeed(token: string): Promise<void> {
   if (!response.ok) throw new Error(`Importing comments/seed.json failed: ${response.status} ${await response.text()}`);
 }
 
+/** The local deploy hook: the worker POSTs here after a moderation action. */
+function startRebuildHook(): void {
+  mkdirSync(join(ROOT, ".cache"), { recursive: true });
+  writeFileSync(REBUILD_TRIGGER, new Date().toISOString());
+  const server = createServer((req, res) => {
+    if (req.method === "POST" && req.url === "/rebuild") writeFileSync(REBUILD_TRIGGER, new Date().toISOString());
+    res.writeHead(req.method === "POST" ? 202 : 405).end();
+  });
+  server.listen(HOOK_PORT, "127.0.0.1");
+  server.unref();
+}
+
 const token = ensureDevVars();
+startRebuildHook();
 run("npx", ["wrangler", "dev", "--port", String(WORKER_PORT), "--show-interactive-dev-session=false",
-  "--var", `SITE_URL:${SITE_URL}`, "--var", `ALLOWED_ORIGINS:${SITE_URL},${SITE_URL.replace("localhost", "127.0.0.1")}`]);
+  "--var", `SITE_URL:${SITE_URL}`, "--var", `ALLOWED_ORIGINS:${SITE_URL},${SITE_URL.replace("localhost", "127.0.0.1")}`,
+  "--var", `DEPLOY_HOOK_URL:http://127.0.0.1:${HOOK_PORT}/rebuild`, "--var", "DEPLOY_HOOK_MIN_INTERVAL_SECONDS:0"]);
 await waitForWorker();
 await importSeed(token);
 run("npx", ["eleventy", "--config=.eleventy.ts", "--serve", "--port", String(SITE_PORT)], { SITE_URL, COMMENTS_API_URL });
@@ -95,5 +115,6 @@ console.log(`
   Moderation page              ${COMMENTS_API_URL}/admin   (token: MODERATOR_TOKEN in .dev.vars)
   Moderate from a terminal     npm run moderate -- list
 
-  Comments are kept in .wrangler/state between runs. Press Ctrl-C to stop.
+  Comments are kept in .wrangler/state between runs; an approval rebuilds the site's pages within seconds.
+  Press Ctrl-C to stop.
 `);

@@ -1,5 +1,7 @@
 // JSON-LD for a post page (https://schema.org/BlogPosting), so search engines read the title, date and author
-// from data rather than guessing from the HTML. Issue 9 adds the approved comments here.
+// from data rather than guessing from the HTML, approved comments included (https://schema.org/Comment).
+import type { Comment } from "../client/api.ts";
+import { safeHref } from "../client/markup.ts";
 import type { SiteMetadata } from "./metadata.ts";
 
 /** What a post page knows about itself when its layout renders. */
@@ -11,6 +13,8 @@ export interface PostSummary {
   /** Root-relative URL, e.g. /posts/system-leadership-matters/. */
   url: string;
   tags: string[];
+  /** The approved comments drawn into the page, oldest first. */
+  comments?: Comment[];
 }
 
 /** The BlogPosting object for one post. */
@@ -28,5 +32,19 @@ export function blogPosting(post: PostSummary, site: SiteMetadata): Record<strin
     url,
     inLanguage: site.language,
     ...(post.tags.length > 0 ? { keywords: post.tags.join(", ") } : {}),
+    commentCount: post.comments?.length ?? 0,
+    ...(post.comments?.length ? { comment: post.comments.map((c) => commentItem(c, url)) } : {}),
+  };
+}
+
+function commentItem(comment: Comment, postUrl: string): Record<string, unknown> {
+  const website = safeHref(comment.website);
+  return {
+    "@type": "Comment",
+    "@id": `${postUrl}#comment-${comment.id}`,
+    author: { "@type": "Person", name: comment.author, ...(website ? { url: website } : {}) },
+    dateCreated: comment.createdAt,
+    text: comment.body,
+    ...(comment.parentId ? { parentItem: { "@id": `${postUrl}#comment-${comment.parentId}` } } : {}),
   };
 }

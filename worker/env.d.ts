@@ -9,6 +9,10 @@ interface WorkerSecrets {
   TURNSTILE_SECRET?: string;
   /** Slack/Discord-compatible incoming webhook told about each new comment. */
   NOTIFY_WEBHOOK_URL?: string;
+  /** Asked (POST) to rebuild the static site after a moderation action: a Pages deploy hook or a CI webhook. */
+  DEPLOY_HOOK_URL?: string;
+  /** At most one deploy-hook call per this many seconds (default 60); later actions are flushed by the cron. */
+  DEPLOY_HOOK_MIN_INTERVAL_SECONDS?: string;
 }
 
 interface Env extends WorkerSecrets {}

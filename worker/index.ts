@@ -9,6 +9,7 @@ import { type AppContext, type AppEnv, allowedOrigins, isFormPost, moderationFor
 import { ApiError, RETRY_AFTER_UNAVAILABLE_SECONDS, StoreUnavailableError } from "./errors.ts";
 import { FORM_PAGE_CSP, renderFormErrorPage } from "./form-page.ts";
 import { rejectForeignOrigins } from "./guard.ts";
+import { DEPLOY_HOOK_CRON, flushPendingRebuild } from "./deploy-hook.ts";
 import { rebuildAll } from "./moderation.ts";
 import { admin } from "./routes/admin.ts";
 import { comments } from "./routes/comments.ts";
@@ -88,8 +89,15 @@ app.onError((err, c) => {
 
 export default {
   fetch: app.fetch,
-  /** The cron repair (wrangler.toml [triggers]): re-derives published data, writing only what differs. */
-  async scheduled(_controller, env, ctx) {
+  /**
+   * The crons (wrangler.toml [triggers]): every minute, a site rebuild still owed after a burst of moderation
+   * (deploy-hook.ts); every ten minutes, the repair that re-derives published data, writing only what differs.
+   */
+  async scheduled(controller, env, ctx) {
+    if (controller.cron === DEPLOY_HOOK_CRON) {
+      ctx.waitUntil(flushPendingRebuild(env));
+      return;
+    }
     ctx.waitUntil(rebuildAll(moderationFor(env)).then((outcome) => console.log("scheduled rebuild", outcome)));
   },
 } satisfies ExportedHandler<Env>;

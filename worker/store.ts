@@ -4,6 +4,7 @@
 //   v1:thread:<post>     the published thread: public comments, oldest first.
 //   v1:counts            { slug: approved count } for the home page.
 //   v1:trusted:<hash>    "this email has an approved comment" (AUTO_APPROVE_RETURNING).
+//   v1:deploy-hook       { lastCalledAt, pending }: coalesces the site-rebuild requests (deploy-hook.ts).
 // Threads, counts and trust keys are derived from the records by moderation actions and rebuilds (publish.ts),
 // never patched in place, so a rebuild always repairs them. Any KV failure becomes StoreUnavailableError (503).
 import { StoreUnavailableError } from "./errors.ts";
@@ -160,4 +161,20 @@ export async function listTrusted(ns: KVNamespace): Promise<string[]> {
     if (page.list_complete) return hashes;
     cursor = page.cursor;
   }
+}
+
+const DEPLOY_HOOK_KEY = "v1:deploy-hook";
+
+/** When the site-rebuild hook was last called, and whether a moderation action has happened since. */
+export interface DeployHookState {
+  lastCalledAt: string | null;
+  pending: boolean;
+}
+
+export async function readDeployHookState(ns: KVNamespace): Promise<DeployHookState> {
+  return (await kv("get", () => ns.get<DeployHookState>(DEPLOY_HOOK_KEY, "json"))) ?? { lastCalledAt: null, pending: false };
+}
+
+export function writeDeployHookState(ns: KVNamespace, state: DeployHookState): Promise<void> {
+  return kv("put", () => ns.put(DEPLOY_HOOK_KEY, JSON.stringify(state)));
 }

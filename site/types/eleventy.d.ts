@@ -45,6 +45,8 @@ declare module "@11ty/eleventy" {
     ): void;
     setLibrary(extension: "md", library: unknown): void;
     addWatchTarget(path: string): void;
+    setUseGitIgnore(enabled: boolean): void;
+    watchIgnores: Set<string>;
     on(event: "eleventy.before" | "eleventy.after", callback: (args: EleventyEventArgs) => unknown): void;
   }
 

@@ -69,8 +69,15 @@ export async function buildSite(options: BuildOptions = {}): Promise<BuiltSite> 
 
 let queue: Promise<unknown> = Promise.resolve();
 
-async function buildNow({ project = ROOT, runMode = "build", env = {} }: BuildOptions): Promise<BuiltSite> {
+/**
+ * Builds never read a developer's running comment service or their snapshot unless a test says so: the
+ * default service address refuses connections at once, and each build gets its own snapshot file.
+ */
+const QUIET_COMMENTS = { COMMENTS_API_URL: "http://127.0.0.1:9" };
+
+async function buildNow({ project = ROOT, runMode = "build", env: given = {} }: BuildOptions): Promise<BuiltSite> {
   const dir = mkdtempSync(join(tmpdir(), "site-build-"));
+  const env = { ...QUIET_COMMENTS, COMMENTS_SNAPSHOT: join(mkdtempSync(join(tmpdir(), "snapshot-")), "comments.json"), ...given };
   const cwd = process.cwd();
   const saved = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
   Object.assign(process.env, env);

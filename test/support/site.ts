@@ -16,14 +16,27 @@ export interface ServedSite {
   stop(): Promise<void>;
 }
 
-/** Runs the production build into a temporary folder and returns that folder. */
-export async function buildSite(env: { SITE_URL: string; COMMENTS_API_URL: string }): Promise<string> {
+export interface BuildEnv {
+  SITE_URL: string;
+  COMMENTS_API_URL: string;
+  /** Where the build keeps its comments snapshot (default: a fresh temporary file, so tests never share one). */
+  COMMENTS_SNAPSHOT?: string;
+}
+
+/** Runs the production build into a temporary folder; returns the folder and what the build printed. */
+export async function runBuild(env: BuildEnv): Promise<{ dir: string; output: string }> {
   const dir = mkdtempSync(join(tmpdir(), "site-"));
-  await promisify(execFile)("npx", ["eleventy", "--config=.eleventy.ts", `--output=${dir}`, "--quiet"], {
+  const snapshot = env.COMMENTS_SNAPSHOT ?? join(mkdtempSync(join(tmpdir(), "snapshot-")), "comments.json");
+  const { stdout, stderr } = await promisify(execFile)("npx", ["eleventy", "--config=.eleventy.ts", `--output=${dir}`, "--quiet"], {
     cwd: ROOT,
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...env, COMMENTS_SNAPSHOT: snapshot },
   });
-  return dir;
+  return { dir, output: `${stdout}${stderr}` };
+}
+
+/** Runs the production build into a temporary folder and returns that folder. */
+export async function buildSite(env: BuildEnv): Promise<string> {
+  return (await runBuild(env)).dir;
 }
 
 /** Serves `dir` on 127.0.0.1:`port`, with 404.html for unknown paths. */

@@ -3,8 +3,9 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { requireModerator } from "../auth.ts";
-import { type AppContext, type AppEnv, mediaType, moderationFor } from "../context.ts";
+import { type AppContext, type AppEnv, mediaType, moderationFor, runAfterResponse } from "../context.ts";
 import { ApiError, badRequest, invalidFields, notFound } from "../errors.ts";
+import { requestSiteRebuild } from "../deploy-hook.ts";
 import * as moderation from "../moderation.ts";
 import { findPost, listPosts } from "../posts.ts";
 import { purgeThread } from "../read-cache.ts";
@@ -17,6 +18,13 @@ admin.use("*", requireModerator());
 admin.use("*", async function noStore(c, next) {
   await next();
   c.header("Cache-Control", "no-store");
+});
+// Every successful change (approve, reject, delete, import, rebuild) may change what the static pages show.
+admin.use("*", async function rebuildSiteAfterChange(c, next) {
+  await next();
+  if (c.req.method !== "GET" && c.res.ok && c.env.DEPLOY_HOOK_URL) {
+    runAfterResponse(c, "deploy hook", () => requestSiteRebuild(c.env));
+  }
 });
 
 /** The `:id` path parameter; anything that is not a valid id is an unknown comment (404). */

@@ -1,0 +1,104 @@
+// Approved comments in the static pages (issue 9), end to end: the real worker under `wrangler dev`, a real
+// production build against it, Debian's Chromium. The build carries the thread; the script adds what was
+// approved since, without moving what the reader sees; a build with the service down uses the snapshot.
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser, NO_BROWSER_REASON } from "../support/browser.ts";
+import { runBuild, serveSite, type ServedSite } from "../support/site.ts";
+import { freePort, startWorker, type RunningWorker } from "../support/wrangler-dev.ts";
+
+const POST = "local-leadership-capabilities";
+
+if (NO_BROWSER_REASON) console.warn(NO_BROWSER_REASON);
+
+describe.skipIf(NO_BROWSER_REASON !== null)("approved comments in the static pages", () => {
+  let worker: RunningWorker;
+  let site: ServedSite;
+  let browser: Browser;
+  let siteUrl: string;
+  const snapshot = join(mkdtempSync(join(tmpdir(), "snapshot-")), "comments.json");
+
+  async function admin(path: string, init: RequestInit = {}): Promise<Response> {
+    return fetch(`${worker.url}/api/admin${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${worker.token}`, "content-type": "application/json", ...init.headers },
+    });
+  }
+
+  beforeAll(async () => {
+    const sitePort = await freePort();
+    siteUrl = `http://127.0.0.1:${sitePort}`;
+    worker = await startWorker({ env: "test", vars: { SITE_URL: siteUrl, ALLOWED_ORIGINS: siteUrl } });
+    const seed = readFileSync(new URL("../../comments/seed.json", import.meta.url), "utf8");
+    expect((await admin("/import", { method: "POST", body: seed })).ok).toBe(true);
+    const reply = [{ id: "static-reply", post: POST, parentId: "wp-1", author: "Static Reply", email: null, website: null,
+      body: "A reply that was approved before the build.", createdAt: "2026-11-01T09:00:00.000Z" }];
+    expect((await admin("/import", { method: "POST", body: JSON.stringify(reply) })).ok).toBe(true);
+    const { dir, output } = await runBuild({ SITE_URL: siteUrl, COMMENTS_API_URL: worker.url, COMMENTS_SNAPSHOT: snapshot });
+    expect(output).toContain("2 approved comments");
+    site = await serveSite(dir, sitePort);
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await site?.stop();
+    await worker?.stop();
+  });
+
+  it("shows the thread, nested, with JavaScript disabled", async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${site.url}/posts/${POST}/`);
+    expect(await page.locator(".comments-title").textContent()).toBe("2 replies on “Local leadership capabilities”");
+    expect(await page.locator("#comment-wp-1 .children #comment-static-reply .comment-author").textContent()).toBe("Static Reply");
+    expect(await page.locator(".comment-reply").first().isVisible()).toBe(false);
+    expect(await page.locator("noscript").count()).toBe(0);
+    await page.goto(`${site.url}/`);
+    expect(await page.locator(`[data-comment-count="${POST}"]`).textContent()).toBe("2 replies");
+    await context.close();
+  });
+
+  it("adds a comment approved after the build without shifting the layout (CLS 0)", async () => {
+    const submitted = await fetch(`${worker.url}/api/comments`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: siteUrl },
+      body: JSON.stringify({ post: POST, author: "Late Approval", email: "late@example.org", body: "Approved after the build." }),
+    });
+    const { id } = (await submitted.json()) as { id: string };
+    expect((await admin(`/comments/${id}/approve`, { method: "POST" })).status).toBe(200);
+
+    const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });
+    await context.addInitScript(() => {
+      const shifts: number[] = [];
+      (window as unknown as { __shifts: number[] }).__shifts = shifts;
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) {
+          if (!entry.hadRecentInput) shifts.push(entry.value);
+        }
+      }).observe({ type: "layout-shift", buffered: true });
+    });
+    const page = await context.newPage();
+    await page.goto(`${site.url}/posts/${POST}/`);
+    await expect.poll(() => page.locator(`#comment-${id}`).count()).toBe(1);
+    expect(await page.locator(".comments-title").textContent()).toBe("3 replies on “Local leadership capabilities”");
+    expect(await page.locator("li.comment").count()).toBe(3);
+    expect(await page.locator(".comment-reply").first().isVisible()).toBe(true);
+    await page.waitForTimeout(300);
+    const shifts = await page.evaluate(() => (window as unknown as { __shifts: number[] }).__shifts);
+    expect(shifts.reduce((sum, value) => sum + value, 0)).toBe(0);
+    await context.close();
+  });
+
+  it("builds from the snapshot, and says so, when the service is down", async () => {
+    await worker.stop();
+    const { dir, output } = await runBuild({ SITE_URL: siteUrl, COMMENTS_API_URL: worker.url, COMMENTS_SNAPSHOT: snapshot });
+    expect(output).toMatch(/could not be reached .*using the snapshot saved/);
+    const html = readFileSync(join(dir, "posts", POST, "index.html"), "utf8");
+    expect(html).toContain("Dr Richard Jones");
+    expect(html).toContain("Static Reply");
+  });
+});
