@@ -1,0 +1,95 @@
+// The /admin moderation page in a real browser, worked from the keyboard only (issue 6).
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser, NO_BROWSER_REASON } from "../support/browser.ts";
+import { startWorker, type RunningWorker } from "../support/wrangler-dev.ts";
+
+const POST = "system-leadership-matters";
+
+if (NO_BROWSER_REASON) console.warn(NO_BROWSER_REASON);
+
+describe.skipIf(NO_BROWSER_REASON !== null)("the /admin moderation page", () => {
+  let worker: RunningWorker;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    worker = await startWorker({ env: "test" });
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await worker?.stop();
+  });
+
+  async function submit(author: string): Promise<string> {
+    const response = await fetch(`${worker.url}/api/comments`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ post: POST, author, email: `${author.replace(/\W/g, "")}@example.org`, body: `Comment by ${author}` }),
+    });
+    expect(response.status).toBe(202);
+    return ((await response.json()) as { id: string }).id;
+  }
+
+  async function published(): Promise<string[]> {
+    const thread = (await (await fetch(`${worker.url}/api/comments?post=${POST}`)).json()) as { comments: { author: string }[] };
+    return thread.comments.map((c) => c.author);
+  }
+
+  async function signIn(token: string): Promise<Page> {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${worker.url}/admin`);
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("token");
+    await page.keyboard.type(token);
+    await page.keyboard.press("Enter");
+    return page;
+  }
+
+  const focusedText = (page: Page) => page.evaluate(() => document.activeElement?.textContent ?? "");
+
+  it("lets a moderator sign in and approve a pending comment with the keyboard alone", async () => {
+    const author = `Keyboard Reader ${Date.now()}`;
+    await submit(author);
+    const page = await signIn(worker.token);
+    await expect.poll(() => page.locator("#comments li", { hasText: author }).count()).toBe(1);
+    const card = page.locator("#comments li", { hasText: author });
+    expect(await card.textContent()).toContain("System leadership matters");
+    expect(await card.textContent()).toContain("@example.org");
+
+    // From the queue heading: the status filter, Refresh, Sign out, then the first comment's Approve.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("queue-title");
+    for (let i = 0; i < 4; i++) await page.keyboard.press("Tab");
+    expect(await focusedText(page)).toBe("Approve");
+    expect(await page.evaluate(() => document.activeElement?.closest("li")?.textContent ?? "")).toContain(author);
+    await page.keyboard.press("Enter");
+    await expect.poll(() => page.locator("#message").textContent()).toBe(`Approved the comment by ${author}.`);
+    await expect.poll(published).toContain(author);
+    await page.context().close();
+  });
+
+  it("moves focus to the next comment after an action, so a queue can be worked through", async () => {
+    const first = `First ${Date.now()}`;
+    const second = `Second ${Date.now()}`;
+    await submit(first);
+    await submit(second);
+    const page = await signIn(worker.token);
+    const firstCard = page.locator("#comments li", { hasText: first });
+    await expect.poll(() => firstCard.count()).toBe(1);
+    await firstCard.getByRole("button", { name: "Reject" }).focus();
+    await page.keyboard.press("Enter");
+    await expect.poll(() => page.locator("#message").textContent()).toBe(`Rejected the comment by ${first}.`);
+    expect(await page.evaluate(() => document.activeElement?.closest("li")?.textContent ?? "")).toContain(second);
+    expect(await published()).not.toContain(first);
+    await page.context().close();
+  });
+
+  it("refuses a wrong token and shows no data", async () => {
+    await submit(`Hidden ${Date.now()}`);
+    const page = await signIn("not-the-token");
+    await expect.poll(() => page.locator("#message").textContent()).toBe("That token was not accepted. Sign in again.");
+    expect(await page.locator("#queue").isHidden()).toBe(true);
+    expect(await page.locator("#comments li").count()).toBe(0);
+    await page.context().close();
+  });
+});
