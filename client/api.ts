@@ -1,15 +1,10 @@
 // The comment service's public API, as the page's script uses it. The service URL comes from the page
 // (`<body data-comments-api>`), so the same build works against a local or a deployed worker.
 
-/** A published comment, as `GET /api/comments` returns it. */
-export interface Comment {
-  id: string;
-  parentId: string | null;
-  author: string;
-  website: string | null;
-  body: string;
-  createdAt: string;
-}
+// A published comment, as `GET /api/comments` returns it: declared once, with the worker.
+import type { PublicComment as Comment } from "../worker/comment.ts";
+
+export type { Comment };
 
 /** The service's error body: `fields` names each field that failed validation. */
 export interface ApiError {

@@ -8,31 +8,10 @@
 // Threads, counts and trust keys are derived from the records by moderation actions and rebuilds (publish.ts),
 // never patched in place, so a rebuild always repairs them. Any KV failure becomes StoreUnavailableError (503).
 import { StoreUnavailableError } from "./errors.ts";
+import type { AdminComment, PublicComment } from "./comment.ts";
 import type { Status } from "./schema.ts";
 
-/** A stored comment: the export and import format. */
-export interface AdminComment {
-  id: string;
-  post: string;
-  parentId: string | null;
-  author: string;
-  email: string | null;
-  website: string | null;
-  body: string;
-  createdAt: string;
-  status: Status;
-  moderatedAt: string | null;
-}
-
-/** What readers get: never an email, IP or moderation field. */
-export interface PublicComment {
-  id: string;
-  parentId: string | null;
-  author: string;
-  website: string | null;
-  body: string;
-  createdAt: string;
-}
+export type { AdminComment, PublicComment } from "./comment.ts";
 
 /** KV metadata of a comment key; `e` is the salted email hash (absent for legacy comments without email). */
 export interface CommentMeta {

@@ -3,22 +3,11 @@
 import type { CliConfig } from "./config.ts";
 import { CliError, EXIT_AUTH, EXIT_FAILED, EXIT_UNREACHABLE, ItemError } from "./errors.ts";
 
-export type CommentStatus = "pending" | "approved" | "rejected";
-export const STATUSES: readonly CommentStatus[] = ["pending", "approved", "rejected"];
+import type { AdminComment } from "../../worker/comment.ts";
+import type { Status as CommentStatus } from "../../worker/schema.ts";
 
-/** A comment as the admin API lists and exports it (the export and import format). */
-export interface AdminComment {
-  id: string;
-  post: string;
-  parentId: string | null;
-  author: string;
-  email: string | null;
-  website: string | null;
-  body: string;
-  createdAt: string;
-  status: CommentStatus;
-  moderatedAt: string | null;
-}
+export type { AdminComment, CommentStatus };
+export const STATUSES: readonly CommentStatus[] = ["pending", "approved", "rejected"];
 
 /** An import entry: the export format with id, status and moderatedAt optional (no id: the worker derives one). */
 export type ImportComment = Omit<AdminComment, "id" | "status" | "moderatedAt"> &
