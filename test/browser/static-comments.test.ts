@@ -37,8 +37,15 @@ describe.skipIf(NO_BROWSER_REASON !== null)("approved comments in the static pag
     const reply = [{ id: "static-reply", post: POST, parentId: "wp-1", author: "Static Reply", email: null, website: null,
       body: "A reply that was approved before the build.", createdAt: "2026-11-01T09:00:00.000Z" }];
     expect((await admin("/import", { method: "POST", body: JSON.stringify(reply) })).ok).toBe(true);
+    const submitted = await fetch(`${worker.url}/api/comments`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: siteUrl },
+      body: JSON.stringify({ post: POST, author: "Newly Approved", email: "new@example.org", body: "Submitted and approved before the build." }),
+    });
+    const { id } = (await submitted.json()) as { id: string };
+    expect((await admin(`/comments/${id}/approve`, { method: "POST" })).status).toBe(200);
     const { dir, output } = await runBuild({ SITE_URL: siteUrl, COMMENTS_API_URL: worker.url, COMMENTS_SNAPSHOT: snapshot });
-    expect(output).toContain("2 approved comments");
+    expect(output).toContain("3 approved comments");
     site = await serveSite(dir, sitePort);
     browser = await launchBrowser();
   });
@@ -53,12 +60,13 @@ describe.skipIf(NO_BROWSER_REASON !== null)("approved comments in the static pag
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
     await page.goto(`${site.url}/posts/${POST}/`);
-    expect(await page.locator(".comments-title").textContent()).toBe("2 replies on “Local leadership capabilities”");
+    expect(await page.locator(".comments-title").textContent()).toBe("3 replies on “Local leadership capabilities”");
     expect(await page.locator("#comment-wp-1 .children #comment-static-reply .comment-author").textContent()).toBe("Static Reply");
+    expect(await page.locator(".comment-list > li .comment-author", { hasText: "Newly Approved" }).count()).toBe(1);
     expect(await page.locator(".comment-reply").first().isVisible()).toBe(false);
     expect(await page.locator("noscript").count()).toBe(0);
     await page.goto(`${site.url}/`);
-    expect(await page.locator(`[data-comment-count="${POST}"]`).textContent()).toBe("2 replies");
+    expect(await page.locator(`[data-comment-count="${POST}"]`).textContent()).toBe("3 replies");
     await context.close();
   });
 
@@ -84,8 +92,8 @@ describe.skipIf(NO_BROWSER_REASON !== null)("approved comments in the static pag
     const page = await context.newPage();
     await page.goto(`${site.url}/posts/${POST}/`);
     await expect.poll(() => page.locator(`#comment-${id}`).count()).toBe(1);
-    expect(await page.locator(".comments-title").textContent()).toBe("3 replies on “Local leadership capabilities”");
-    expect(await page.locator("li.comment").count()).toBe(3);
+    expect(await page.locator(".comments-title").textContent()).toBe("4 replies on “Local leadership capabilities”");
+    expect(await page.locator("li.comment").count()).toBe(4);
     expect(await page.locator(".comment-reply").first().isVisible()).toBe(true);
     await page.waitForTimeout(300);
     const shifts = await page.evaluate(() => (window as unknown as { __shifts: number[] }).__shifts);
@@ -100,5 +108,6 @@ describe.skipIf(NO_BROWSER_REASON !== null)("approved comments in the static pag
     const html = readFileSync(join(dir, "posts", POST, "index.html"), "utf8");
     expect(html).toContain("Dr Richard Jones");
     expect(html).toContain("Static Reply");
+    expect(html).toContain("Newly Approved");
   });
 });
