@@ -7,6 +7,9 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { join } from "node:path";
+import { createAdminClient } from "./moderate/api.ts";
+import { readDevVar } from "./moderate/config.ts";
+import { importFile, loadImportFile } from "./moderate/import.ts";
 
 const ROOT = join(import.meta.dirname, "..");
 const SITE_PORT = Number(process.env.PORT ?? 8080);
@@ -27,7 +30,7 @@ function ensureDevVars(): string {
     writeFileSync(DEV_VARS, example.replace(/^MODERATOR_TOKEN=.*$/m, `MODERATOR_TOKEN=${token}`), { mode: 0o600 });
     console.log("Created .dev.vars with a new random MODERATOR_TOKEN.");
   }
-  const token = /^MODERATOR_TOKEN=(.*)$/m.exec(readFileSync(DEV_VARS, "utf8"))?.[1]?.trim();
+  const token = readDevVar(DEV_VARS, "MODERATOR_TOKEN");
   if (!token) throw new Error(".dev.vars has no MODERATOR_TOKEN line: add one, or delete the file to get a new one.");
   return token;
 }
@@ -45,26 +48,47 @@ function run(command: string, args: string[], env: Record<string, string> = {}):
   child.on("exit", (code) => {
     if (!stopping) {
       console.error(`${command} ${args[0]} stopped (exit ${code}); stopping everything.`);
-      stop(1);
+      void stop(1);
     }
   });
   return child;
 }
 
 let stopping = false;
-function stop(code = 0): void {
-  stopping = true;
+
+/** Whether any process of the child's group is still running (signal 0 only asks). */
+function groupAlive(child: ChildProcess): boolean {
+  try {
+    return child.pid !== undefined && process.kill(-child.pid, 0);
+  } catch {
+    return false;
+  }
+}
+
+function signalGroups(signal: NodeJS.Signals): void {
   for (const child of children) {
     try {
-      if (child.pid && child.exitCode === null) process.kill(-child.pid, "SIGTERM");
+      if (child.pid) process.kill(-child.pid, signal);
     } catch {
       // already gone
     }
   }
+}
+
+/**
+ * Stops every child's whole process group (npx and the wrangler, workerd and Eleventy processes under it) and
+ * waits until they are gone (SIGKILL after 5 s), so Ctrl-C leaves nothing running and no port taken.
+ */
+async function stop(code = 0): Promise<never> {
+  stopping = true;
+  signalGroups("SIGTERM");
+  const deadline = Date.now() + 5_000;
+  while (children.some(groupAlive) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  if (children.some(groupAlive)) signalGroups("SIGKILL");
   process.exit(code);
 }
-process.on("SIGINT", () => stop());
-process.on("SIGTERM", () => stop());
+process.on("SIGINT", () => void stop());
+process.on("SIGTERM", () => void stop());
 
 async function waitForWorker(): Promise<void> {
   const deadline = Date.now() + 60_000;
@@ -79,13 +103,10 @@ async function waitForWorker(): Promise<void> {
   throw new Error(`The comment worker did not answer on ${COMMENTS_API_URL} within 60 s.`);
 }
 
+/** Imports the comments that came from the old site, as `npm run moderate -- import` would (idempotent). */
 async function importSeed(token: string): Promise<void> {
-  const response = await fetch(`${COMMENTS_API_URL}/api/admin/import`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    body: readFileSync(SEED, "utf8"),
-  });
-  if (!response.ok) throw new Error(`Importing comments/seed.json failed: ${response.status} ${await response.text()}`);
+  const report = await importFile(createAdminClient({ url: COMMENTS_API_URL, token }), loadImportFile(SEED));
+  if (report.problems.length > 0) throw new Error(`Importing comments/seed.json failed: ${report.problems.join("; ")}`);
 }
 
 /** The local deploy hook: the worker POSTs here after a moderation action. */
