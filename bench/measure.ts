@@ -1,0 +1,75 @@
+// Small measuring tools: medians and ratios, and timing a child process with its peak memory.
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { onCleanup, stopProcessGroup } from "./cleanup.ts";
+
+/** Where benchmarks put their files: tmpfs, so disk noise stays out of build timings. */
+export const SCRATCH = existsSync("/dev/shm") ? "/dev/shm" : (process.env.TMPDIR ?? "/tmp");
+
+export function scratchDir(prefix: string): string {
+  const dir = mkdtempSync(join(SCRATCH, `bench-${prefix}-`));
+  onCleanup(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+export const round = (value: number, digits = 2) => Number(value.toFixed(digits));
+
+export interface TimedRun {
+  ms: number;
+  /** Peak resident set size of the child, in MiB (null when it could not be measured). */
+  peakRssMiB: number | null;
+  output: string;
+}
+
+const GNU_TIME = "/usr/bin/time";
+
+/**
+ * Runs a command to completion and measures its wall time and peak RSS. With GNU time (`/usr/bin/time -f %M`)
+ * the peak is the kernel's own figure; without it, /proc/<pid>/status VmHWM is polled every 20 ms.
+ * Rejects when the command fails, with its output.
+ */
+export async function runTimed(command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<TimedRun> {
+  const useTime = existsSync(GNU_TIME);
+  const timeFile = useTime ? join(mkdtempSync(join(SCRATCH, "bench-time-")), "rss") : "";
+  const [file, argv] = useTime ? [GNU_TIME, ["-f", "%M", "-o", timeFile, command, ...args]] : [command, args];
+  const started = performance.now();
+  const child = spawn(file, argv, { cwd: options.cwd, env: options.env ?? process.env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const stop = onCleanup(() => stopProcessGroup(child));
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  let polledKiB = 0;
+  const poll = useTime ? undefined : setInterval(() => (polledKiB = Math.max(polledKiB, readVmHwmKiB(child.pid))), 20);
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once("error", reject);
+    child.once("exit", (exitCode) => resolve(exitCode));
+  });
+  const ms = performance.now() - started;
+  if (poll) clearInterval(poll);
+  await stop();
+  if (code !== 0) throw new Error(`${command} ${args.join(" ")} exited with ${code}:\n${output.slice(-4000)}`);
+  let peakKiB: number | null = polledKiB || null;
+  if (useTime) {
+    peakKiB = Number(readFileSync(timeFile, "utf8").trim().split("\n").pop());
+    rmSync(join(timeFile, ".."), { recursive: true, force: true });
+  }
+  return { ms, peakRssMiB: peakKiB === null ? null : round(peakKiB / 1024, 1), output };
+}
+
+function readVmHwmKiB(pid: number | undefined): number {
+  try {
+    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return match ? Number(match[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
