@@ -24,7 +24,11 @@ async function loadThread(section: HTMLElement, thread: HTMLElement): Promise<vo
 
 async function loadCounts(links: HTMLElement[]): Promise<void> {
   try {
-    const counts = await fetchCounts(api, links.map((link) => link.dataset.commentCount ?? ""));
+    // The service answers at most 100 posts a request: one request for a page of up to 100 posts.
+    const slugs = links.map((link) => link.dataset.commentCount ?? "");
+    const batches = [];
+    for (let i = 0; i < slugs.length; i += 100) batches.push(fetchCounts(api, slugs.slice(i, i + 100)));
+    const counts = Object.assign({}, ...(await Promise.all(batches))) as Record<string, number>;
     for (const link of links) {
       const count = counts[link.dataset.commentCount ?? ""] ?? 0;
       link.textContent = count === 0 ? "No replies yet" : replies(count);

@@ -202,6 +202,31 @@ describe.skipIf(NO_BROWSER_REASON !== null)("comments in the browser", () => {
     await page.context().close();
   });
 
+  it("asks for the counts of a long home page in batches of 100, the most the service takes", async () => {
+    const context = await browser.newContext();
+    // 148 more post links, added once the page is parsed and before the deferred comment script runs.
+    await context.addInitScript(() => {
+      document.addEventListener("readystatechange", () => {
+        if (document.readyState !== "interactive") return;
+        for (let i = 0; i < 148; i++) {
+          const link = document.createElement("a");
+          link.dataset.commentCount = `post-${i}`;
+          link.hidden = true;
+          document.querySelector("main")?.append(link);
+        }
+      });
+    });
+    const page = await context.newPage();
+    const asked: number[] = [];
+    page.on("request", (request) => {
+      if (request.url().includes("/api/comments/counts")) asked.push(new URL(request.url()).searchParams.getAll("post").length);
+    });
+    await page.goto(`${site.url}/`);
+    await expect.poll(() => page.locator('[data-comment-count="post-147"]').textContent()).toBe("No replies yet");
+    expect(asked.sort((a, b) => b - a)).toEqual([100, 50]);
+    await context.close();
+  });
+
   it("has no axe-core accessibility violations on the home page and a post page with comments", async () => {
     for (const path of ["/", `/posts/${POST}/`]) {
       const context = await browser.newContext();
