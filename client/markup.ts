@@ -5,7 +5,7 @@
 //   <ol class="comment-list">
 //     <li class="comment" id="comment-ID">
 //       <article class="comment-body">
-//         <footer class="comment-meta"><b class="comment-author">Name or <a rel="nofollow ugc noopener">Name</a></b>
+//         <footer class="comment-meta"><b class="comment-author" dir="auto">Name or <a rel="nofollow ugc noopener">Name</a></b>
 //           <time datetime="…">20 August 2012 at 10:15</time></footer>
 //         <div class="comment-content"><p>text<br>text <a rel="nofollow ugc noopener">https://…</a></p></div>
 //         <button type="button" class="comment-reply" data-reply-to="ID" hidden>Reply</button>
@@ -91,7 +91,8 @@ function body(text: string): MarkupElement {
 /** One comment's list item, without its replies. */
 export function commentItem(comment: Comment, depth: number): MarkupElement {
   const website = safeHref(comment.website);
-  const author = h("b", { class: "comment-author" }, website ? h("a", { href: website, rel: LINK_REL }, comment.author) : comment.author);
+  // dir="auto" isolates the name's bidirectional text: a right-to-left override in it cannot reorder the date beside it.
+  const author = h("b", { class: "comment-author", dir: "auto" }, website ? h("a", { href: website, rel: LINK_REL }, comment.author) : comment.author);
   const time = h("time", { datetime: comment.createdAt }, formatDate(comment.createdAt));
   const article = h("article", { class: "comment-body" }, h("footer", { class: "comment-meta" }, author, " ", time), body(comment.body));
   if (depth < MAX_DEPTH) {

@@ -61,8 +61,10 @@ export async function deleteComment(m: Moderation, id: string): Promise<AdminCom
   const record = await store.getComment(m.ns, id);
   if (!record) return null;
   const listed = await publishPost(m, record.post, { deletedId: id });
-  await store.deleteComment(m.ns, id);
+  // Trust before the record: if either write fails the record is still there, so the retry finishes the job (a retry
+  // after the record was gone would answer 404 and leave the email trusted until the next rebuild).
   if (record.email) await refreshTrust(m, listed, await m.hashEmail(record.email), id);
+  await store.deleteComment(m.ns, id);
   return record;
 }
 
@@ -122,7 +124,9 @@ export async function importComments(m: Moderation, items: ImportItem[], now = n
       records.slice(i, i + 50).map(async (r) => store.putComment(m.ns, r, r.email ? await m.hashEmail(r.email) : null)),
     );
   }
-  if (records.length > 0) await rebuildAll(m);
+  // Even when every entry was already stored: a retry after a failure half-way (records written, rebuild not run)
+  // must still publish them.
+  if (items.length > 0) await rebuildAll(m);
   return { imported: records.length, skipped };
 }
 

@@ -24,11 +24,16 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(
 
 const isWellFormed = (s: string) => s.isWellFormed();
 const isHttpUrl = (s: string) => {
+  // Literally "http://" or "https://" and no backslash: the URL parser also accepts "http:evil.example" and reads
+  // "http://evil.example\@good.example" as evil.example, forms a moderator reading the stored text would misjudge.
+  if (!/^https?:\/\//i.test(s) || s.includes("\\")) return false;
   if (!URL.canParse(s) || /\s/.test(s)) return false;
   const url = new URL(s);
   return (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "";
 };
-const isIsoDate = (s: string) => ISO_DATE.test(s) && !Number.isNaN(Date.parse(s));
+// The instant must also stay within years 0000-9999 once converted to UTC: "9999-12-31T23:59-01:00" would be stored
+// as "+010000-…", which this very pattern refuses, so an export holding it could never be imported back (fuzz test).
+const isIsoDate = (s: string) => ISO_DATE.test(s) && !Number.isNaN(Date.parse(s)) && /^\d{4}-/.test(new Date(s).toISOString());
 /** Browsers submit a textarea's line breaks as CRLF; store plain LF. */
 const normalizeNewlines = (s: string) => s.replace(/\r\n?/g, "\n");
 /** An absent optional text field, `null` and "" all mean "not given". */

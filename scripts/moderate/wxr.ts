@@ -149,7 +149,8 @@ function toIso(date: string): string | null {
 }
 
 function toWebsite(url: string): string | null {
-  if (!url || url.length > WEBSITE_MAX) return null;
+  // As the worker's rule: literally http:// or https://, no backslash (URL parsers read "http:x" and "\\" loosely).
+  if (!url || url.length > WEBSITE_MAX || !/^https?:\/\//i.test(url) || url.includes("\\")) return null;
   try {
     const parsed = new URL(url);
     return (parsed.protocol === "http:" || parsed.protocol === "https:") && parsed.hostname !== "" && !/\s/.test(url) ? url : null;

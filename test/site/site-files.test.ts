@@ -11,6 +11,7 @@ import { parsePage, textOf, validateHtml } from "./html.ts";
 const SITE_URL = "https://blog.example.org";
 const PAGES = [
   "/404.html",
+  "/_headers",
   "/feed.json",
   "/feed.xml",
   "/index.html",
@@ -69,6 +70,7 @@ describe("files outside posts/, site/ and layouts/", () => {
     }
     expect((await buildSite({ project })).files().filter((file) => !file.startsWith("/assets/"))).toEqual([
       "/404.html",
+      "/_headers",
       "/feed.json",
       "/feed.xml",
       "/index.html",
