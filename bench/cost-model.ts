@@ -44,14 +44,16 @@ export type ReadBilling = "per-key" | "per-call";
 
 /**
  * KV operations of each request type, from worker/ (routes/comments.ts, routes/admin.ts, moderation.ts):
- * moderation re-derives the post's thread from every comment key (list), the post's records (bulk get) and the
- * other posts' threads (bulk get, for the counts); the cron repair reads every record and every thread.
+ * moderation re-derives the post's thread from every comment key (list, whose metadata also gives every post's
+ * count) and the post's approved records (bulk get); the hourly cron repair compares every published thread with
+ * the list and reads records only for threads that differ (none when nothing raced).
  */
 export function opsPerRequest(shape: StoreShape, billing: ReadBilling = "per-key"): Record<string, KvOps> {
   const { posts, storedComments, commentsOnPost, trustedEmails, queueLength, deployHook } = shape;
   const lists = pages(storedComments, 1_000);
   const bulk = (keys: number) => (billing === "per-key" ? keys : pages(keys, 100));
-  const publishReads = bulk(commentsOnPost) + bulk(posts - 1);
+  // The post's approved records only; the other posts' counts come from the key list's metadata.
+  const publishReads = bulk(commentsOnPost);
   // The hook's state (v1:deploy-hook): read after every action, written when the hook is called or left pending.
   const hook = deployHook ? 1 : 0;
   return {
@@ -61,15 +63,15 @@ export function opsPerRequest(shape: StoreShape, billing: ReadBilling = "per-key
     "POST /api/comments": { reads: 0, writes: 1, deletes: 0, lists: 0 },
     // Every post's thread, for the static build (issue 9).
     "GET /api/comments/all": { reads: bulk(posts), writes: 0, deletes: 0, lists: 0 },
-    // The record, its post's other records and the other posts' threads; the record, thread, counts, trust mark.
+    // The record and its post's approved records; the record, thread, counts, trust mark.
     approve: { reads: 1 + publishReads + hook, writes: 4 + hook, deletes: 0, lists },
     // As approve, without the trust mark; the delete drops the trust mark of an email with no approved comment.
     reject: { reads: 1 + publishReads + hook, writes: 3 + hook, deletes: 1, lists },
     "GET /api/admin/comments": { reads: bulk(queueLength), writes: 0, deletes: 0, lists },
     // Every minute: is a site rebuild owed? (No KV at all without DEPLOY_HOOK_URL.)
     "cron deploy-hook check": { reads: hook, writes: 0, deletes: 0, lists: 0 },
-    // Every record, every thread and the counts; the comment and trusted key lists; writes only what differs.
-    "cron rebuild": { reads: bulk(storedComments) + bulk(posts) + 1, writes: 0, deletes: 0, lists: lists + Math.max(1, pages(trustedEmails, 1_000)) },
+    // Every thread and the counts; the comment and trusted key lists; records and writes only where a thread differs.
+    "cron rebuild": { reads: bulk(posts) + 1, writes: 0, deletes: 0, lists: lists + Math.max(1, pages(trustedEmails, 1_000)) },
   };
 }
 
@@ -85,7 +87,7 @@ export interface Traffic {
   approvedShare: number;
   /** Loads of the moderation queue per comment moderated. */
   queueLoadsPerComment: number;
-  /** Cron repairs a month (every 10 minutes: 6 x 24 x 30). */
+  /** Cron repairs a month (hourly: 24 x 30). */
   cronRuns: number;
   /** Deploy-hook checks a month (every minute: 60 x 24 x 30). */
   hookCronRuns: number;
@@ -100,7 +102,7 @@ export const DEFAULT_TRAFFIC: Traffic = {
   comments: 10_000,
   approvedShare: 0.9,
   queueLoadsPerComment: 0.1,
-  cronRuns: 6 * 24 * 30,
+  cronRuns: 24 * 30,
   hookCronRuns: 60 * 24 * 30,
   siteBuilds: 1_000,
 };

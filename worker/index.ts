@@ -91,7 +91,7 @@ export default {
   fetch: app.fetch,
   /**
    * The crons (wrangler.toml [triggers]): every minute, a site rebuild still owed after a burst of moderation
-   * (deploy-hook.ts); every ten minutes, the repair that re-derives published data, writing only what differs.
+   * (deploy-hook.ts); every hour, the repair that re-derives published data where it differs from the records.
    */
   async scheduled(controller, env, ctx) {
     if (controller.cron === DEPLOY_HOOK_CRON) {

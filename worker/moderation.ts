@@ -3,7 +3,7 @@
 // KV may still return: KV is eventually consistent, so a read right after a write can be stale.
 // Order matters for faults: a thread only ever grows after its records do and shrinks before they do, so a
 // failure half-way (answered 503; every action is safe to retry) never publishes something unapproved.
-// rebuildAll is the repair: it derives everything from the records again, and the cron runs it.
+// rebuildAll is the repair: it derives everything from the records again, and the hourly cron runs it.
 import type { Moderation } from "./context.ts";
 import { invalidFields } from "./errors.ts";
 import { deriveImportId } from "./ids.ts";
@@ -19,10 +19,21 @@ export interface PublishChange {
   deletedId?: string;
 }
 
-/** Re-derives one post's thread and the counts; returns the comment list it read, for reuse. */
+/** Approved comments per post, counted from the list's metadata: no record is read. */
+function countApproved(listed: readonly ListedComment[], known: readonly string[]): Record<string, number> {
+  const counts = Object.fromEntries(known.map((slug) => [slug, 0]));
+  for (const c of listed) if (c.status === "approved" && Object.hasOwn(counts, c.post)) counts[c.post]! += 1;
+  return counts;
+}
+
+/**
+ * Re-derives one post's thread from its records and rewrites the counts; returns the comment list it read, for
+ * reuse. Costs one list, the post's approved records (bulk reads of 100) and two writes, whatever the number
+ * of posts: the other posts' counts come from the list's metadata.
+ */
 export async function publishPost(m: Moderation, post: string, change: PublishChange = {}): Promise<ListedComment[]> {
   const listed = await store.listComments(m.ns);
-  const ids = new Set(listed.filter((c) => c.post === post).map((c) => c.id));
+  const ids = new Set(listed.filter((c) => c.post === post && c.status === "approved").map((c) => c.id));
   if (change.deletedId) ids.delete(change.deletedId);
   const fresh = change.record?.post === post ? change.record : undefined;
   if (fresh) ids.delete(fresh.id);
@@ -32,9 +43,8 @@ export async function publishPost(m: Moderation, post: string, change: PublishCh
   const thread = buildThread(records, post);
   const known = m.posts.map((p) => p.slug);
   if (known.includes(post)) await store.writeThread(m.ns, post, thread);
-  const others = await store.readThreads(m.ns, known.filter((slug) => slug !== post));
-  const counts = Object.fromEntries(known.map((slug) => [slug, slug === post ? thread.length : (others.get(slug)?.length ?? 0)]));
-  await store.writeCounts(m.ns, counts);
+  const others = listed.filter((c) => c.post !== post);
+  await store.writeCounts(m.ns, { ...countApproved(others, known), ...(known.includes(post) ? { [post]: thread.length } : {}) });
   return listed;
 }
 
@@ -131,16 +141,27 @@ export async function importComments(m: Moderation, items: ImportItem[], now = n
 }
 
 /**
- * Derives every published thread, the counts and the trusted emails from the records again, writing only
- * what differs. The repair for anything a race or an outage left behind; the cron runs it too.
+ * Derives every published thread, the counts and the trusted emails from the records again, writing only what
+ * differs: the repair for anything a race or an outage left behind. A post whose published ids already match
+ * the approved ids in the list is left alone without reading its records (records never change after they
+ * are written, except their status), unless `force` asks for every thread to be re-derived from its records.
+ * Trusted emails come from the list's salted hashes, or, forced, from the records' emails hashed anew (which
+ * also heals a changed IP_HASH_SALT). The hourly cron runs it unforced; `POST /api/admin/rebuild` forces it.
  */
-export async function rebuildAll(m: Moderation): Promise<{ posts: number; comments: number; written: number }> {
-  const records = await store.getComments(m.ns, (await store.listComments(m.ns)).map((c) => c.id));
+export async function rebuildAll(m: Moderation, { force = false } = {}): Promise<{ posts: number; comments: number; written: number }> {
+  const listed = await store.listComments(m.ns);
   const known = m.posts.map((p) => p.slug);
   const current = await store.readThreads(m.ns, known);
-  const counts: Record<string, number> = {};
+  const counts = countApproved(listed, known);
+  const approvedRecords: AdminComment[] = [];
   let written = 0;
   for (const slug of known) {
+    const published = (current.get(slug) ?? []).map((c) => c.id);
+    const approved = listed.filter((c) => c.post === slug && c.status === "approved").map((c) => c.id);
+    if (!force && sameIds(published, approved)) continue;
+    // Both sets: the list's metadata may lag a record's status, and the record decides.
+    const records = await store.getComments(m.ns, [...new Set([...published, ...approved])]);
+    approvedRecords.push(...records.filter((r) => r.status === "approved"));
     const thread = buildThread(records, slug);
     counts[slug] = thread.length;
     if (JSON.stringify(thread) !== JSON.stringify(current.get(slug) ?? [])) {
@@ -152,10 +173,19 @@ export async function rebuildAll(m: Moderation): Promise<{ posts: number; commen
     await store.writeCounts(m.ns, counts);
     written++;
   }
-  const approvedEmails = records.filter((r) => r.status === "approved" && r.email !== null).map((r) => r.email!);
-  const shouldTrust = new Set(await Promise.all(approvedEmails.map((email) => m.hashEmail(email))));
+  const shouldTrust = new Set(
+    force
+      ? await Promise.all(approvedRecords.filter((r) => r.email !== null).map((r) => m.hashEmail(r.email!)))
+      : listed.filter((c) => c.status === "approved" && c.e).map((c) => c.e!),
+  );
   const trusted = new Set(await store.listTrusted(m.ns));
   for (const hash of shouldTrust) if (!trusted.has(hash)) await store.setTrusted(m.ns, hash, true);
   for (const hash of trusted) if (!shouldTrust.has(hash)) await store.setTrusted(m.ns, hash, false);
   return { posts: known.length, comments: Object.values(counts).reduce((a, b) => a + b, 0), written };
+}
+
+function sameIds(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  const set = new Set(a);
+  return b.every((id) => set.has(id));
 }

@@ -85,11 +85,29 @@ describe("rebuildAll", () => {
     expect(await rebuildAll(m())).toMatchObject({ comments: 1, written: 0 });
   });
 
-  it("re-derives the trusted emails: approved ones in, others out", async () => {
+  it("re-derives the trusted emails from the records when forced: approved ones in, others out", async () => {
     const trusted = await hashEmail("a@example.org", env.IP_HASH_SALT);
+    // Stored without the email hash in its metadata, as if written under another IP_HASH_SALT.
     await store.putComment(env.COMMENTS, record("a", { status: "approved" }), null);
     await store.setTrusted(env.COMMENTS, "stale-hash", true);
-    await rebuildAll(m());
+    await rebuildAll(m(), { force: true });
     expect(await store.listTrusted(env.COMMENTS)).toEqual([trusted]);
+  });
+
+  it("takes the trusted emails from the key list's hashes when not forced, reading no record", async () => {
+    const hash = await hashEmail("b@example.org", env.IP_HASH_SALT);
+    await store.putComment(env.COMMENTS, record("b", { status: "approved", email: "b@example.org" }), hash);
+    await store.setTrusted(env.COMMENTS, "stale-hash", true);
+    await rebuildAll(m());
+    expect(await store.listTrusted(env.COMMENTS)).toEqual([hash]);
+  });
+
+  it("re-derives a thread whose published ids differ from the approved ids, and leaves matching ones alone", async () => {
+    await store.putComment(env.COMMENTS, record("a", { status: "approved" }), null);
+    await rebuildAll(m());
+    await store.writeThread(env.COMMENTS, POST, []);
+    expect(await rebuildAll(m())).toMatchObject({ written: 1 });
+    expect((await store.readThread(env.COMMENTS, POST)).map((c) => c.id)).toEqual(["a"]);
+    expect(await rebuildAll(m())).toMatchObject({ written: 0 });
   });
 });

@@ -109,7 +109,7 @@ admin.post("/rebuild", async (c) => {
     await purgeThread(c.req.url, slug);
     return c.json({ posts: 1 });
   }
-  const outcome = await moderation.rebuildAll(m);
+  const outcome = await moderation.rebuildAll(m, { force: true });
   for (const post of m.posts) await purgeThread(c.req.url, post.slug);
   return c.json(outcome);
 });
