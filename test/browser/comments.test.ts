@@ -2,48 +2,32 @@
 // `wrangler dev`, Debian's Chromium. Each test makes its own comments and never depends on another.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, NO_BROWSER_REASON } from "../support/browser.ts";
-import { buildSite, serveSite, type ServedSite } from "../support/site.ts";
-import { freePort, startWorker, type RunningWorker } from "../support/wrangler-dev.ts";
+import { NO_BROWSER_REASON } from "../support/browser.ts";
+import { SEED_COMMENTS, startStack, type Stack } from "../support/stack.ts";
 
 const POST = "local-leadership-capabilities";
 const OTHER_POST = "system-leadership-matters";
-const SEED = new URL("../../comments/seed.json", import.meta.url);
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 if (NO_BROWSER_REASON) console.warn(NO_BROWSER_REASON);
 
 describe.skipIf(NO_BROWSER_REASON !== null)("comments in the browser", () => {
-  let worker: RunningWorker;
-  let site: ServedSite;
-  let browser: Browser;
+  let stack: Stack;
+  let worker: Stack["worker"];
+  let site: Stack["site"];
+  let browser: Stack["browser"];
+  let admin: Stack["admin"];
 
   beforeAll(async () => {
-    const sitePort = await freePort();
-    const siteUrl = `http://127.0.0.1:${sitePort}`;
-    worker = await startWorker({ env: "test", vars: { SITE_URL: siteUrl, ALLOWED_ORIGINS: siteUrl } });
-    const dir = await buildSite({ SITE_URL: siteUrl, COMMENTS_API_URL: worker.url });
-    site = await serveSite(dir, sitePort);
-    browser = await launchBrowser();
-    // As `npm start` does: the reply that came from the old WordPress site.
-    const seeded = await admin("/import", { method: "POST", body: readFileSync(SEED, "utf8") });
-    expect(seeded.ok, await seeded.clone().text()).toBe(true);
+    stack = await startStack();
+    ({ worker, site, browser, admin } = stack);
+    // After the build, as `npm start` does: the page's script must draw the old site's reply by itself.
+    await stack.importComments(SEED_COMMENTS);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await site?.stop();
-    await worker?.stop();
-  });
-
-  async function admin(path: string, init: RequestInit = {}): Promise<Response> {
-    return fetch(`${worker.url}/api/admin${path}`, {
-      ...init,
-      headers: { authorization: `Bearer ${worker.token}`, "content-type": "application/json", ...init.headers },
-    });
-  }
+  afterAll(() => stack?.stop());
 
   async function approveByAuthor(author: string): Promise<string> {
     const { comments } = (await (await admin("/comments?status=pending")).json()) as { comments: { id: string; author: string }[] };
@@ -53,10 +37,8 @@ describe.skipIf(NO_BROWSER_REASON !== null)("comments in the browser", () => {
     return comment!.id;
   }
 
-  async function importApproved(post: string, comments: { id: string; author: string; body: string; website?: string | null; parentId?: string | null }[]): Promise<void> {
-    const records = comments.map((c) => ({ post, email: null, website: null, parentId: null, createdAt: "2026-11-01T10:00:00.000Z", ...c }));
-    const response = await admin("/import", { method: "POST", body: JSON.stringify(records) });
-    expect(response.ok, await response.clone().text()).toBe(true);
+  function importApproved(post: string, comments: { id: string; author: string; body: string; website?: string | null; parentId?: string | null }[]): Promise<void> {
+    return stack.importComments(comments.map((c) => ({ post, email: null, website: null, parentId: null, createdAt: "2026-11-01T10:00:00.000Z", ...c })));
   }
 
   async function openPost(slug: string, options: { javaScriptEnabled?: boolean } = {}): Promise<Page> {

@@ -2,15 +2,12 @@
 // `_headers` file, as Cloudflare serves it, the real worker, Chromium. Reading, the thread, the counts, posting with
 // the script and posting without it all work, and the browser reports no violation. A deliberate injection is
 // blocked and reported, which shows the policy is really in force.
-import { readFileSync } from "node:fs";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, NO_BROWSER_REASON } from "../support/browser.ts";
-import { buildSite, serveSite, type ServedSite } from "../support/site.ts";
-import { freePort, startWorker, type RunningWorker } from "../support/wrangler-dev.ts";
+import { NO_BROWSER_REASON } from "../support/browser.ts";
+import { SEED_COMMENTS, startStack, type Stack } from "../support/stack.ts";
 
 const POST = "local-leadership-capabilities";
-const SEED = new URL("../../comments/seed.json", import.meta.url);
 
 if (NO_BROWSER_REASON) console.warn(NO_BROWSER_REASON);
 
@@ -22,27 +19,17 @@ const RECORD_VIOLATIONS = () => {
 };
 
 describe.skipIf(NO_BROWSER_REASON !== null)("the site under its Content-Security-Policy", () => {
-  let worker: RunningWorker;
-  let site: ServedSite;
-  let browser: Browser;
+  let stack: Stack;
+  let worker: Stack["worker"];
+  let site: Stack["site"];
+  let browser: Stack["browser"];
 
   beforeAll(async () => {
-    const sitePort = await freePort();
-    const siteUrl = `http://127.0.0.1:${sitePort}`;
-    worker = await startWorker({ env: "test", vars: { SITE_URL: siteUrl, ALLOWED_ORIGINS: siteUrl } });
-    const seeded = await fetch(`${worker.url}/api/admin/import`, {
-      method: "POST", headers: { authorization: `Bearer ${worker.token}`, "content-type": "application/json" }, body: readFileSync(SEED, "utf8"),
-    });
-    expect(seeded.ok).toBe(true);
-    site = await serveSite(await buildSite({ SITE_URL: siteUrl, COMMENTS_API_URL: worker.url }), sitePort, { headers: true });
-    browser = await launchBrowser();
+    stack = await startStack({ headers: true, beforeBuild: ({ importComments }) => importComments(SEED_COMMENTS) });
+    ({ worker, site, browser } = stack);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await site?.stop();
-    await worker?.stop();
-  });
+  afterAll(() => stack?.stop());
 
   /** A context whose pages record violations, and every console message about the policy. */
   async function newContext(javaScriptEnabled = true): Promise<{ context: BrowserContext; console: string[] }> {

@@ -4,57 +4,40 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, NO_BROWSER_REASON } from "../support/browser.ts";
-import { runBuild, serveSite, type ServedSite } from "../support/site.ts";
-import { freePort, startWorker, type RunningWorker } from "../support/wrangler-dev.ts";
+import { NO_BROWSER_REASON } from "../support/browser.ts";
+import { runBuild } from "../support/site.ts";
+import { SEED_COMMENTS, startStack, type Stack } from "../support/stack.ts";
 
 const POST = "local-leadership-capabilities";
 
 if (NO_BROWSER_REASON) console.warn(NO_BROWSER_REASON);
 
 describe.skipIf(NO_BROWSER_REASON !== null)("approved comments in the static pages", () => {
-  let worker: RunningWorker;
-  let site: ServedSite;
-  let browser: Browser;
+  let stack: Stack;
+  let worker: Stack["worker"];
+  let site: Stack["site"];
+  let browser: Stack["browser"];
   let siteUrl: string;
+  let admin: Stack["admin"];
   const snapshot = join(mkdtempSync(join(tmpdir(), "snapshot-")), "comments.json");
 
-  async function admin(path: string, init: RequestInit = {}): Promise<Response> {
-    return fetch(`${worker.url}/api/admin${path}`, {
-      ...init,
-      headers: { authorization: `Bearer ${worker.token}`, "content-type": "application/json", ...init.headers },
-    });
-  }
-
   beforeAll(async () => {
-    const sitePort = await freePort();
-    siteUrl = `http://127.0.0.1:${sitePort}`;
-    worker = await startWorker({ env: "test", vars: { SITE_URL: siteUrl, ALLOWED_ORIGINS: siteUrl } });
-    const seed = readFileSync(new URL("../../comments/seed.json", import.meta.url), "utf8");
-    expect((await admin("/import", { method: "POST", body: seed })).ok).toBe(true);
-    const reply = [{ id: "static-reply", post: POST, parentId: "wp-1", author: "Static Reply", email: null, website: null,
-      body: "A reply that was approved before the build.", createdAt: "2026-11-01T09:00:00.000Z" }];
-    expect((await admin("/import", { method: "POST", body: JSON.stringify(reply) })).ok).toBe(true);
-    const submitted = await fetch(`${worker.url}/api/comments`, {
-      method: "POST",
-      headers: { "content-type": "application/json", origin: siteUrl },
-      body: JSON.stringify({ post: POST, author: "Newly Approved", email: "new@example.org", body: "Submitted and approved before the build." }),
+    stack = await startStack({
+      snapshot,
+      async beforeBuild({ importComments, submit, admin }) {
+        await importComments(SEED_COMMENTS);
+        await importComments([{ id: "static-reply", post: POST, parentId: "wp-1", author: "Static Reply", email: null, website: null,
+          body: "A reply that was approved before the build.", createdAt: "2026-11-01T09:00:00.000Z" }]);
+        const id = await submit({ post: POST, author: "Newly Approved", email: "new@example.org", body: "Submitted and approved before the build." });
+        expect((await admin(`/comments/${id}/approve`, { method: "POST" })).status).toBe(200);
+      },
     });
-    const { id } = (await submitted.json()) as { id: string };
-    expect((await admin(`/comments/${id}/approve`, { method: "POST" })).status).toBe(200);
-    const { dir, output } = await runBuild({ SITE_URL: siteUrl, COMMENTS_API_URL: worker.url, COMMENTS_SNAPSHOT: snapshot });
-    expect(output).toContain("3 approved comments");
-    site = await serveSite(dir, sitePort);
-    browser = await launchBrowser();
+    ({ worker, site, browser, siteUrl, admin } = stack);
+    expect(stack.buildOutput).toContain("3 approved comments");
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await site?.stop();
-    await worker?.stop();
-  });
+  afterAll(() => stack?.stop());
 
   it("shows the thread, nested, with JavaScript disabled", async () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
@@ -71,12 +54,7 @@ describe.skipIf(NO_BROWSER_REASON !== null)("approved comments in the static pag
   });
 
   it("adds a comment approved after the build without shifting the layout (CLS 0)", async () => {
-    const submitted = await fetch(`${worker.url}/api/comments`, {
-      method: "POST",
-      headers: { "content-type": "application/json", origin: siteUrl },
-      body: JSON.stringify({ post: POST, author: "Late Approval", email: "late@example.org", body: "Approved after the build." }),
-    });
-    const { id } = (await submitted.json()) as { id: string };
+    const id = await stack.submit({ post: POST, author: "Late Approval", email: "late@example.org", body: "Approved after the build." });
     expect((await admin(`/comments/${id}/approve`, { method: "POST" })).status).toBe(200);
 
     const context = await browser.newContext({ viewport: { width: 1000, height: 700 } });

@@ -3,14 +3,11 @@
 // by the real comment script in Chromium, and shown pending on the moderator's /admin page. No CSP here: the
 // rendering itself must be safe. Nothing may run (no dialog, no navigation, no popup), no element or attribute may
 // be injected, every text must come out exactly as written, and only http(s) URLs may ever become links.
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
+import { readFileSync } from "node:fs";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, NO_BROWSER_REASON } from "../support/browser.ts";
-import { runBuild, serveSite, type ServedSite } from "../support/site.ts";
-import { freePort, startWorker, type RunningWorker } from "../support/wrangler-dev.ts";
+import { NO_BROWSER_REASON } from "../support/browser.ts";
+import { startStack, type Stack } from "../support/stack.ts";
 
 const POST = "local-leadership-capabilities";
 const OTHER_POST = "system-leadership-matters";
@@ -50,42 +47,33 @@ interface Shown {
 if (NO_BROWSER_REASON) console.warn(NO_BROWSER_REASON);
 
 describe.skipIf(NO_BROWSER_REASON !== null)("hostile comments in the browser", () => {
-  let worker: RunningWorker;
-  let site: ServedSite;
-  let browser: Browser;
+  let stack: Stack;
+  let worker: Stack["worker"];
+  let site: Stack["site"];
+  let browser: Stack["browser"];
   let siteUrl: string;
+  let admin: Stack["admin"];
   let published: Shown[];
-
-  const admin = (path: string, init: RequestInit = {}) =>
-    fetch(`${worker.url}/api/admin${path}`, { ...init, headers: { authorization: `Bearer ${worker.token}`, "content-type": "application/json", ...init.headers } });
 
   beforeAll(async () => {
     expect(PAYLOADS.length).toBeGreaterThanOrEqual(100);
-    const sitePort = await freePort();
-    siteUrl = `http://127.0.0.1:${sitePort}`;
-    worker = await startWorker({ env: "test", vars: { SITE_URL: siteUrl, ALLOWED_ORIGINS: siteUrl } });
     const approved = PAYLOADS.map((payload, i) => ({
       id: `xss-${i}`, post: POST, parentId: i > 0 && i % 7 === 0 ? `xss-${i - 1}` : null, author: authorOf(payload), email: null,
       website: i % 3 === 2 ? null : websiteOf(payload, i), body: bodyOf(payload), createdAt: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString(),
     }));
     const pending = approved.map((c) => ({ ...c, id: `xss-pending-${c.id}`, post: OTHER_POST, parentId: null, email: "moderator.sees@example.org", status: "pending" }));
-    for (const batch of [approved, pending]) {
-      const response = await admin("/import", { method: "POST", body: JSON.stringify(batch) });
-      expect(response.status, await response.clone().text()).toBe(200);
-    }
-    published = ((await (await fetch(`${worker.url}/api/comments?post=${POST}`)).json()) as { comments: Shown[] }).comments;
-    expect(published).toHaveLength(PAYLOADS.length);
-    // Built after the import, so the static page carries the hostile thread too (issue 9).
-    const { dir } = await runBuild({ SITE_URL: siteUrl, COMMENTS_API_URL: worker.url, COMMENTS_SNAPSHOT: join(mkdtempSync(join(tmpdir(), "snapshot-")), "c.json") });
-    site = await serveSite(dir, sitePort);
-    browser = await launchBrowser();
+    // Imported before the build, so the static page carries the hostile thread too (issue 9).
+    stack = await startStack({
+      async beforeBuild({ worker, importComments }) {
+        for (const batch of [approved, pending]) await importComments(batch);
+        published = ((await (await fetch(`${worker.url}/api/comments?post=${POST}`)).json()) as { comments: Shown[] }).comments;
+        expect(published).toHaveLength(PAYLOADS.length);
+      },
+    });
+    ({ worker, site, browser, siteUrl, admin } = stack);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await site?.stop();
-    await worker?.stop();
-  });
+  afterAll(() => stack?.stop());
 
   /** Opens a page and records everything a payload could do: dialogs, popups, navigations, errors. */
   async function open(url: string, javaScriptEnabled = true): Promise<{ page: Page; events: string[] }> {
