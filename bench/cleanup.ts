@@ -1,7 +1,5 @@
 // Every process and server the bench starts registers how to stop it here, so an error, Ctrl-C or a failed
 // assertion half-way never leaves a wrangler dev, a watcher or a browser behind.
-import type { ChildProcess } from "node:child_process";
-
 type Stop = () => unknown;
 
 const stops = new Set<Stop>();
@@ -25,22 +23,6 @@ export async function cleanupAll(): Promise<void> {
       console.error("cleanup failed:", error);
     }
   }
-}
-
-/** Stops a child started with `detached: true` and everything it started (its process group). */
-export async function stopProcessGroup(child: ChildProcess, graceMs = 5_000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null || !child.pid) return;
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const signal = (name: NodeJS.Signals) => {
-    try {
-      process.kill(-child.pid!, name);
-    } catch {
-      // already gone
-    }
-  };
-  signal("SIGTERM");
-  const timer = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), graceMs).unref());
-  if ((await Promise.race([exited, timer])) === "timeout") signal("SIGKILL");
 }
 
 for (const name of ["SIGINT", "SIGTERM"] as const) {

@@ -1,9 +1,9 @@
 // Small measuring tools: medians and ratios, and timing a child process with its peak memory.
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { onCleanup, stopProcessGroup } from "./cleanup.ts";
+import { spawnGroup, stopGroup } from "../scripts/process-group.ts";
+import { onCleanup } from "./cleanup.ts";
 
 /** Where benchmarks put their files: tmpfs, so disk noise stays out of build timings. */
 export const SCRATCH = existsSync("/dev/shm") ? "/dev/shm" : (process.env.TMPDIR ?? "/tmp");
@@ -42,11 +42,8 @@ export async function runTimed(command: string, args: string[], options: { cwd: 
   const timeFile = useTime ? join(mkdtempSync(join(SCRATCH, "bench-time-")), "rss") : "";
   const [file, argv] = useTime ? [GNU_TIME, ["-f", "%M", "-o", timeFile, command, ...args]] : [command, args];
   const started = performance.now();
-  const child = spawn(file, argv, { cwd: options.cwd, env: options.env ?? process.env, stdio: ["ignore", "pipe", "pipe"], detached: true });
-  const stop = onCleanup(() => stopProcessGroup(child));
-  let output = "";
-  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const { child, output } = spawnGroup(file, argv, { cwd: options.cwd, env: options.env ?? process.env });
+  const stop = onCleanup(() => stopGroup(child));
   let polledKiB = 0;
   const poll = useTime ? undefined : setInterval(() => (polledKiB = Math.max(polledKiB, readVmHwmKiB(child.pid))), 20);
   const code = await new Promise<number | null>((resolve, reject) => {
@@ -56,13 +53,13 @@ export async function runTimed(command: string, args: string[], options: { cwd: 
   const ms = performance.now() - started;
   if (poll) clearInterval(poll);
   await stop();
-  if (code !== 0) throw new Error(`${command} ${args.join(" ")} exited with ${code}:\n${output.slice(-4000)}`);
+  if (code !== 0) throw new Error(`${command} ${args.join(" ")} exited with ${code}:\n${output().slice(-4000)}`);
   let peakKiB: number | null = polledKiB || null;
   if (useTime) {
     peakKiB = Number(readFileSync(timeFile, "utf8").trim().split("\n").pop());
     rmSync(join(timeFile, ".."), { recursive: true, force: true });
   }
-  return { ms, peakRssMiB: peakKiB === null ? null : round(peakKiB / 1024, 1), output };
+  return { ms, peakRssMiB: peakKiB === null ? null : round(peakKiB / 1024, 1), output: output() };
 }
 
 function readVmHwmKiB(pid: number | undefined): number {

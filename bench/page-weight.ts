@@ -2,11 +2,11 @@
 // Deterministic (byte counts of a production build, gzip level 9 as the budget tests use), so no baseline:
 // the targets are the budgets. The budgets are also tests: test/site/site-files.test.ts (post page HTML + CSS),
 // test/site/client-bundle.test.ts (client script) and test/scripts/worker-bundle.test.ts (worker bundle).
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { onCleanup, stopProcessGroup } from "./cleanup.ts";
+import { spawnGroup, stopGroup } from "../scripts/process-group.ts";
+import { onCleanup } from "./cleanup.ts";
 import { runTimed, scratchDir } from "./measure.ts";
 import { buildEnv, ELEVENTY_CLI, ROOT } from "./site-copy.ts";
 
@@ -65,19 +65,14 @@ function weigh(site: string, page: string): PageWeight {
 
 /** `wrangler deploy --dry-run` bundles the worker as a deploy would, without the network. */
 async function bundleWorker(outdir: string): Promise<Buffer> {
-  const child = spawn(join(ROOT, "node_modules", ".bin", "wrangler"), ["deploy", "--dry-run", "--env", "production", "--outdir", outdir], {
+  const { child, output } = spawnGroup(join(ROOT, "node_modules", ".bin", "wrangler"), ["deploy", "--dry-run", "--env", "production", "--outdir", outdir], {
     cwd: ROOT,
     env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true", NO_COLOR: "1" },
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
   });
-  const stop = onCleanup(() => stopProcessGroup(child));
-  let output = "";
-  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const stop = onCleanup(() => stopGroup(child));
   const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
   await stop();
-  if (code !== 0) throw new Error(`wrangler deploy --dry-run failed:\n${output}`);
+  if (code !== 0) throw new Error(`wrangler deploy --dry-run failed:\n${output()}`);
   return readFileSync(join(outdir, "index.js"));
 }
 

@@ -1,12 +1,12 @@
 // Issue 7, "Rebuild after an edit": Eleventy in watch + incremental mode (how `npm start` previews) on the
 // generated site; an author edits one post; we time until that post's page on disk has the edit, and until
 // Eleventy reports the rebuild finished. Compared with the full clean build of the same site from this run.
-import { spawn } from "node:child_process";
 import { appendFileSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
-import { onCleanup, stopProcessGroup } from "./cleanup.ts";
+import { spawnGroup, stopGroup } from "../scripts/process-group.ts";
+import { onCleanup } from "./cleanup.ts";
 import { median, round, scratchDir } from "./measure.ts";
 import { buildEnv, eleventyArgs, type SiteCopy } from "./site-copy.ts";
 
@@ -36,20 +36,15 @@ async function waitFor(condition: () => boolean, timeoutMs: number, what: () => 
 
 export async function benchRebuild(copy: SiteCopy, edits: number, fullBuildMs: number, log: (line: string) => void): Promise<RebuildResult> {
   const output = scratchDir("watch-out");
-  const child = spawn(process.execPath, eleventyArgs(copy, output, ["--watch", "--incremental"]), {
+  const { child, output: printed } = spawnGroup(process.execPath, eleventyArgs(copy, output, ["--watch", "--incremental"]), {
     cwd: copy.dir,
     env: buildEnv(copy.dir),
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
   });
-  const stop = onCleanup(() => stopProcessGroup(child));
-  let text = "";
-  child.stdout.on("data", (chunk: Buffer) => (text += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (text += chunk.toString()));
-  const wrote = () => text.match(/Wrote \d+ files?[^\n]*/g) ?? [];
+  const stop = onCleanup(() => stopGroup(child));
+  const wrote = () => printed().match(/Wrote \d+ files?[^\n]*/g) ?? [];
   try {
-    await waitFor(() => text.includes("Watching") || child.exitCode !== null, STARTUP_TIMEOUT_MS, () => `eleventy --watch to start:\n${text}`, 50);
-    if (child.exitCode !== null) throw new Error(`eleventy --watch exited:\n${text}`);
+    await waitFor(() => printed().includes("Watching") || child.exitCode !== null, STARTUP_TIMEOUT_MS, () => `eleventy --watch to start:\n${printed()}`, 50);
+    if (child.exitCode !== null) throw new Error(`eleventy --watch exited:\n${printed()}`);
     await sleep(WATCHER_SETTLE_MS);
     const pageMs: number[] = [];
     const doneMs: number[] = [];
@@ -61,9 +56,9 @@ export async function benchRebuild(copy: SiteCopy, edits: number, fullBuildMs: n
       const rebuildsBefore = wrote().length;
       const started = performance.now();
       appendFileSync(join(copy.dir, "posts", `${slug}.md`), `\n${marker}\n`);
-      await waitFor(() => existsSync(page) && readFileSync(page, "utf8").includes(marker), EDIT_TIMEOUT_MS, () => `${page} to change; eleventy said:\n${text.slice(-2000)}`);
+      await waitFor(() => existsSync(page) && readFileSync(page, "utf8").includes(marker), EDIT_TIMEOUT_MS, () => `${page} to change; eleventy said:\n${printed().slice(-2000)}`);
       pageMs.push(performance.now() - started);
-      await waitFor(() => wrote().length > rebuildsBefore, EDIT_TIMEOUT_MS, () => `eleventy to finish the rebuild:\n${text.slice(-2000)}`);
+      await waitFor(() => wrote().length > rebuildsBefore, EDIT_TIMEOUT_MS, () => `eleventy to finish the rebuild:\n${printed().slice(-2000)}`);
       doneMs.push(performance.now() - started);
       log(`  rebuild edit ${i + 1}/${edits}: page written after ${Math.round(pageMs.at(-1)!)} ms, rebuild done after ${Math.round(doneMs.at(-1)!)} ms`);
       // Let the watcher settle so the next edit starts a rebuild of its own.

@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { join } from "node:path";
+import { stopGroup } from "./process-group.ts";
 import { createAdminClient } from "./moderate/api.ts";
 import { readDevVar } from "./moderate/config.ts";
 import { importFile, loadImportFile } from "./moderate/import.ts";
@@ -56,35 +57,10 @@ function run(command: string, args: string[], env: Record<string, string> = {}):
 
 let stopping = false;
 
-/** Whether any process of the child's group is still running (signal 0 only asks). */
-function groupAlive(child: ChildProcess): boolean {
-  try {
-    return child.pid !== undefined && process.kill(-child.pid, 0);
-  } catch {
-    return false;
-  }
-}
-
-function signalGroups(signal: NodeJS.Signals): void {
-  for (const child of children) {
-    try {
-      if (child.pid) process.kill(-child.pid, signal);
-    } catch {
-      // already gone
-    }
-  }
-}
-
-/**
- * Stops every child's whole process group (npx and the wrangler, workerd and Eleventy processes under it) and
- * waits until they are gone (SIGKILL after 5 s), so Ctrl-C leaves nothing running and no port taken.
- */
+/** Stops every child's whole process group and waits until they are gone, so Ctrl-C leaves no port taken. */
 async function stop(code = 0): Promise<never> {
   stopping = true;
-  signalGroups("SIGTERM");
-  const deadline = Date.now() + 5_000;
-  while (children.some(groupAlive) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-  if (children.some(groupAlive)) signalGroups("SIGKILL");
+  await Promise.all(children.map((child) => stopGroup(child)));
   process.exit(code);
 }
 process.on("SIGINT", () => void stop());

@@ -1,12 +1,12 @@
 // Starts the real comment worker under `wrangler dev` on loopback, with its own KV directory, for tests that
 // talk to it over HTTP (browser tests, the moderation CLI, load tests). Each call gets a free port, a fresh
 // store (unless `persistTo` is given) and a random moderator token.
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { spawnGroup, stopGroup } from "../../scripts/process-group.ts";
 
 export interface RunningWorker {
   url: string;
@@ -21,6 +21,8 @@ export interface WorkerOptions {
   port?: number;
   /** A wrangler.toml environment, e.g. "test" (same worker, a rate limit high enough for load and browser tests). */
   env?: string;
+  /** Another worker's wrangler.toml (the bench's ceiling worker); default: the comment worker's. */
+  config?: string;
 }
 
 /** Asks the OS for a free loopback port. */
@@ -45,22 +47,18 @@ export async function startWorker(options: WorkerOptions = {}): Promise<RunningW
   const args = ["wrangler", "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistTo,
     "--inspector-port", String(await freePort()), "--show-interactive-dev-session=false", "--log-level", "warn"];
   if (options.env) args.push("--env", options.env);
+  if (options.config) args.push("--config", options.config);
   for (const [key, value] of Object.entries(vars)) args.push("--var", `${key}:${value}`);
 
-  const child: ChildProcess = spawn("npx", args, {
+  const { child, output } = spawnGroup("npx", args, {
     cwd: join(import.meta.dirname, "..", ".."),
     env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true", NO_COLOR: "1" },
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
   });
-  let output = "";
-  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
 
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`wrangler dev exited early:\n${output}`);
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited early:\n${output()}`);
     try {
       await fetch(`${url}/api/health`);
       break;
@@ -69,27 +67,14 @@ export async function startWorker(options: WorkerOptions = {}): Promise<RunningW
     }
   }
   if (Date.now() >= deadline) {
-    stopProcessGroup(child);
-    throw new Error(`wrangler dev did not answer on ${url} within 60 s:\n${output}`);
+    await stopGroup(child);
+    throw new Error(`wrangler dev did not answer on ${url} within 60 s:\n${output()}`);
   }
 
   return {
     url,
     token,
     persistTo,
-    async stop() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-      stopProcessGroup(child);
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
-    },
+    stop: () => stopGroup(child),
   };
-}
-
-function stopProcessGroup(child: ChildProcess): void {
-  try {
-    if (child.pid) process.kill(-child.pid, "SIGTERM");
-  } catch {
-    // already gone
-  }
 }
