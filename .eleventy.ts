@@ -4,19 +4,21 @@
 import type { UserConfig } from "@11ty/eleventy";
 import { rssPlugin } from "@11ty/eleventy-plugin-rss";
 import { readdirSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
-import { bundleClient } from "./site/client-bundle.ts";
+import { join } from "node:path";
+import { addClientBundle } from "./site/client-bundle.ts";
 import { collectTags } from "./site/collections.ts";
 import { replies } from "./client/markup.ts";
 import { commentThreadHtml } from "./site/comment-thread.ts";
 import { DEFAULT_SNAPSHOT, loadBuildComments, type BuildComments } from "./site/comments-data.ts";
 import { skipDraftsUnlessPreview } from "./site/drafts.ts";
 import { absoluteUrl, isoDate, jsonForScript, published, readableDate, userTags } from "./site/filters.ts";
-import { markdown } from "./site/markdown.ts";
+import { byYear, LIST_SIZES, newest } from "./site/listings.ts";
+import { configureMarkdown } from "./site/markdown.ts";
 import { readSiteMetadata } from "./site/metadata.ts";
 import { addPostChecks } from "./site/post-checks.ts";
 import { blogPosting, type PostSummary } from "./site/structured-data.ts";
+import { addSummaries } from "./site/summaries.ts";
+import { addTypeScriptData } from "./site/ts-data.ts";
 
 /**
  * The only top-level folders that hold site sources: posts (Markdown), site (pages, styles, helpers) and
@@ -45,24 +47,31 @@ export default function configure(eleventyConfig: UserConfig): void {
 
   const site = readSiteMetadata(process.env);
   eleventyConfig.addGlobalData("site", site);
+  // How many posts the home page and the feeds show (site/listings.ts).
+  eleventyConfig.addGlobalData("lists", LIST_SIZES);
   // Approved comments, drawn into the pages at build time: one request to the comment service per build,
   // falling back to the last snapshot when it cannot be reached (site/comments-data.ts).
   eleventyConfig.addGlobalData("comments", () =>
     loadBuildComments({ apiUrl: site.commentsApiUrl, snapshotPath: process.env.COMMENTS_SNAPSHOT ?? DEFAULT_SNAPSHOT }),
   );
 
-  // Typed directory data (posts/posts.11tydata.ts): Node imports .ts itself, Eleventy only needs telling.
-  eleventyConfig.addDataExtension("ts", {
-    read: false,
-    parser: async (path) => ((await import(pathToFileURL(resolve(path)).href)) as { default: unknown }).default,
-  });
+  // Typed directory data (posts/posts.11tydata.ts), imported once a build (site/ts-data.ts). Data files are only
+  // ever named <name>.11tydata.<ext>: by default Eleventy also looks for <name>.json and <name>.ts beside every
+  // template, two file-system checks per post that never find anything.
+  addTypeScriptData(eleventyConfig);
+  eleventyConfig.setDataFileSuffixes([".11tydata"]);
 
   // Checks first, drafts second (preprocessors run in the order added): a broken draft fails the build too,
   // like it fails scripts/write-post-manifest.ts, so the two never disagree.
   addPostChecks(eleventyConfig);
   eleventyConfig.addPreprocessor("drafts", "*", skipDraftsUnlessPreview);
+  // Each post's summary (its intro, else its first paragraph), for lists, feeds and the meta description.
+  addSummaries(eleventyConfig);
 
-  eleventyConfig.setLibrary("md", markdown);
+  // Posts go through Eleventy's own markdown-it (14), given the site's settings, rather than the markdown-it 15
+  // package: 15's published build makes every token through a defineProperty helper, and rendered the
+  // benchmark's 4,000 posts about 1.6x slower, to byte-identical HTML (issue 7).
+  eleventyConfig.amendLibrary("md", configureMarkdown);
   // Date filters for the Atom feed, and renderTransforms, which makes the URLs inside post content absolute.
   eleventyConfig.addPlugin(rssPlugin);
 
@@ -74,6 +83,8 @@ export default function configure(eleventyConfig: UserConfig): void {
   eleventyConfig.addFilter("fullUrl", (path: string) => absoluteUrl(path, site.url));
   eleventyConfig.addFilter("userTags", userTags);
   eleventyConfig.addFilter("published", published);
+  eleventyConfig.addFilter("newest", newest);
+  eleventyConfig.addFilter("byYear", byYear);
   eleventyConfig.addFilter("jsonForScript", jsonForScript);
   eleventyConfig.addFilter("blogPosting", (post: PostSummary) => blogPosting(post, site));
   eleventyConfig.addFilter("threadOf", (comments: BuildComments, slug: string) => comments.threads[slug] ?? []);
@@ -85,11 +96,14 @@ export default function configure(eleventyConfig: UserConfig): void {
   // `npm start` touches this file when a moderator acts (the local stand-in for a deploy hook), so the
   // approved comments reach the running site's static HTML within seconds.
   eleventyConfig.addWatchTarget(".cache/comments-changed");
+  // A saved post is a small file written at once: Eleventy's default wait for a changed file to settle (150 ms,
+  // polled every 25 ms, made for large files) only delays every rebuild an author waits for under `npm start`.
+  eleventyConfig.setChokidarConfig({ awaitWriteFinish: { stabilityThreshold: 50, pollInterval: 10 } });
 
-  // The comment script (client/) is TypeScript: esbuild bundles it into /assets/comments.js on every build,
-  // and a change to it rebuilds the site under `npm start`.
+  // The comment script (client/) is TypeScript: esbuild bundles it into /assets/comments.js with every build,
+  // and under `npm start` again when client/ changes (site/client-bundle.ts).
   eleventyConfig.addWatchTarget(join(input, "client/"));
-  eleventyConfig.on("eleventy.after", ({ directories }) => bundleClient(directories.output));
+  addClientBundle(eleventyConfig);
 }
 
 export const config = {

@@ -1,9 +1,8 @@
 // Data every post shares (Eleventy directory data): the layout, the `posts` collection, and the URL.
-import { excerptOf } from "../site/markdown.ts";
+// Each post's `summary` is set by site/summaries.ts.
 
 interface PostData {
-  intro?: string;
-  page: { fileSlug: string; rawInput?: string };
+  page: { fileSlug: string };
 }
 
 export default {
@@ -11,8 +10,4 @@ export default {
   tags: ["posts"],
   // The slug is the file name, wherever under posts/ the file sits (brief: /posts/<slug>/).
   permalink: (data: PostData) => `/posts/${data.page.fileSlug}/`,
-  eleventyComputed: {
-    // The one summary used by the home page, tag pages, feeds and the meta description.
-    summary: (data: PostData) => data.intro ?? excerptOf(data.page.rawInput ?? ""),
-  },
 };

@@ -1,12 +1,33 @@
-// The Markdown renderer for posts, shared by Eleventy and the summary excerpt so both read a post the same way.
+// How posts' Markdown is read: the settings Eleventy renders posts with, and the summary excerpt, which must agree.
 import MarkdownIt from "markdown-it";
 
 /**
- * markdown-it as Eleventy configures it by default (HTML allowed, for the odd embed an author needs), with
- * typographer off: the posts' curly quotes and dashes are typed as they were published, and straight quotes
- * an author types on purpose stay straight.
+ * The markdown-it options posts are rendered with: Eleventy's defaults (HTML allowed, for the odd embed an
+ * author needs), with typographer off: the posts' curly quotes and dashes are typed as they were published, and
+ * straight quotes an author types on purpose stay straight.
  */
-export const markdown = new MarkdownIt({ html: true, linkify: false, typographer: false });
+export const MARKDOWN_OPTIONS = { html: true, linkify: false, typographer: false };
+
+/** The part of markdown-it's API the site amends; markdown-it 14 (Eleventy's) and 15 share it. */
+export interface MarkdownSettings {
+  set(options: typeof MARKDOWN_OPTIONS): unknown;
+  disable(rule: string): unknown;
+}
+
+/**
+ * Gives a markdown-it instance the site's settings: Eleventy's, which renders the posts (.eleventy.ts), and
+ * `markdown` below, which reads summaries, so both read a post the same way.
+ */
+export function configureMarkdown<T extends MarkdownSettings>(md: T): T {
+  md.set(MARKDOWN_OPTIONS);
+  // Eleventy turns indented code blocks off (https://github.com/11ty/eleventy/issues/2438): an indented
+  // paragraph is a paragraph, in the page and in its summary.
+  md.disable("code");
+  return md;
+}
+
+/** markdown-it with the site's settings, for reading posts outside Eleventy's rendering (the summary excerpt). */
+export const markdown = configureMarkdown(new MarkdownIt());
 
 /** Summaries stop near this many characters, at a word boundary. */
 export const EXCERPT_LENGTH = 200;

@@ -44,10 +44,21 @@ declare module "@11ty/eleventy" {
       options: { parser: (path: string) => unknown; read?: boolean },
     ): void;
     setLibrary(extension: "md", library: unknown): void;
+    /** Changes the library Eleventy renders Markdown with (its bundled markdown-it, unless setLibrary replaced it). */
+    amendLibrary(
+      extension: "md",
+      callback: (library: { set(options: Record<string, unknown>): unknown; disable(rule: string): unknown }) => unknown,
+    ): void;
     addWatchTarget(path: string): void;
+    /** Options for the file watcher (chokidar), merged over Eleventy's. */
+    setChokidarConfig(options: Record<string, unknown>): void;
     setUseGitIgnore(enabled: boolean): void;
+    /** The suffixes of template and directory data files (default [".11tydata", ""]). */
+    setDataFileSuffixes(suffixes: string[]): void;
     watchIgnores: Set<string>;
     on(event: "eleventy.before" | "eleventy.after", callback: (args: EleventyEventArgs) => unknown): void;
+    /** Before a watch rebuild, with the changed files' paths relative to the working directory ("./client/x.ts"). */
+    on(event: "eleventy.beforeWatch", callback: (changedFiles: string[]) => unknown): void;
   }
 
   /** A page Eleventy rendered, as returned by `toJSON()`. */

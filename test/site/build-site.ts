@@ -2,7 +2,7 @@
 // gets. `createProject` makes a temporary copy of the site's sources with fixture posts, so drafts and broken
 // front matter are tested against the real configuration without touching posts/.
 import Eleventy from "@11ty/eleventy";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { vi } from "vitest";
@@ -44,6 +44,28 @@ export function createProject(posts: Record<string, string>): string {
     cpSync(join(FIXTURES, "posts", fixture), join(project, "posts", target));
   }
   symlinkSync(join(ROOT, "node_modules"), join(project, "node_modules"), "dir");
+  return project;
+}
+
+/** The date of generated post `n` (1 is the newest): a week apart, back from 2 January 2024, so they span years. */
+export function generatedPostDate(n: number): string {
+  return new Date(Date.UTC(2024, 0, 2) - (n - 1) * 7 * 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * A temporary copy of the site's sources with `count` generated posts, post-01 (the newest) to post-<count>, dated
+ * by `generatedPostDate`. Every post has the topic "fixtures" and a summary "Summary of post N."; odd-numbered
+ * posts also have the topic "odd". For the lists that show only some posts (home page, feeds).
+ */
+export function createProjectWithPosts(count: number): string {
+  const project = createProject({});
+  mkdirSync(join(project, "posts"), { recursive: true });
+  for (let n = 1; n <= count; n++) {
+    const id = String(n).padStart(2, "0");
+    const tags = n % 2 === 1 ? "[fixtures, odd]" : "[fixtures]";
+    const front = `title: Post ${id}\ndate: ${generatedPostDate(n)}\nauthor: Test Author\nintro: Summary of post ${n}.\ntags: ${tags}`;
+    writeFileSync(join(project, "posts", `post-${id}.md`), `---\n${front}\n---\nThe text of post ${n}, with [a link](/posts/post-01/).\n`);
+  }
   return project;
 }
 

@@ -1,9 +1,10 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import type { UserConfig } from "@11ty/eleventy";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { bundleClient, CLIENT_OUTPUT } from "../../site/client-bundle.ts";
+import { addClientBundle, bundleClient, CLIENT_OUTPUT, isClientSource } from "../../site/client-bundle.ts";
 
 describe("the comment script bundle", () => {
   it("fits the 3 KB gzipped budget", async () => {
@@ -19,5 +20,61 @@ describe("the comment script bundle", () => {
     await bundleClient(dir);
     const source = readFileSync(join(dir, CLIENT_OUTPUT), "utf8");
     expect(source).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write/);
+  });
+});
+
+/** An Eleventy stand-in that runs the hooks addClientBundle registers, as a build and a watch rebuild would. */
+function createEleventy(output: string) {
+  type Handler = (arg: unknown) => unknown;
+  const handlers = new Map<string, Handler>();
+  const config = { on: (event: string, handler: Handler) => void handlers.set(event, handler) } as unknown as UserConfig;
+  addClientBundle(config);
+  const run = (event: string, arg: unknown) => handlers.get(event)?.(arg);
+  return {
+    /** A build; `changed` makes it a watch rebuild after those files changed. */
+    async build(changed?: string[]) {
+      if (changed) await run("eleventy.beforeWatch", changed);
+      await run("eleventy.before", { runMode: changed ? "watch" : "build", directories: { input: "./", output } });
+      await run("eleventy.after", { runMode: changed ? "watch" : "build", directories: { input: "./", output } });
+    },
+  };
+}
+
+describe("addClientBundle", () => {
+  it("writes /assets/comments.js on the first build of every Eleventy (npm run build)", async () => {
+    const output = mkdtempSync(join(tmpdir(), "client-"));
+    await createEleventy(output).build();
+    expect(readFileSync(join(output, CLIENT_OUTPUT), "utf8")).toMatch(/comment/);
+  });
+
+  it("under npm start, bundles again only when a file in client/ changed", async () => {
+    const output = mkdtempSync(join(tmpdir(), "client-"));
+    const eleventy = createEleventy(output);
+    await eleventy.build();
+    const script = join(output, CLIENT_OUTPUT);
+    writeFileSync(script, "the bundle as it was");
+    await eleventy.build(["./posts/system-leadership-matters.md"]);
+    expect(readFileSync(script, "utf8")).toBe("the bundle as it was");
+    await eleventy.build(["./client/comments.ts"]);
+    expect(readFileSync(script, "utf8")).not.toBe("the bundle as it was");
+  });
+
+  it("bundles again when the output folder lost the script", async () => {
+    const output = mkdtempSync(join(tmpdir(), "client-"));
+    const eleventy = createEleventy(output);
+    await eleventy.build();
+    rmSync(join(output, CLIENT_OUTPUT));
+    await eleventy.build(["./posts/system-leadership-matters.md"]);
+    expect(existsSync(join(output, CLIENT_OUTPUT))).toBe(true);
+  });
+});
+
+describe("isClientSource", () => {
+  it("is true for files in client/ only", () => {
+    expect(isClientSource("./client/comments.ts")).toBe(true);
+    expect(isClientSource("client/markup.ts")).toBe(true);
+    expect(isClientSource("./posts/client-notes.md")).toBe(false);
+    expect(isClientSource("./clients.ts")).toBe(false);
+    expect(isClientSource("./site/client-bundle.ts")).toBe(false);
   });
 });

@@ -16,8 +16,8 @@ describe("a draft in `npm run build`", () => {
     expect(site.files().some((file) => file.includes("draft-post"))).toBe(false);
   });
 
-  it("is on no list: home, tag page, feeds or sitemap", () => {
-    for (const path of ["/", "/tags/fixtures/", "/feed.xml", "/feed.json", "/sitemap.xml"]) {
+  it("is on no list: home, archive, tag page, feeds or sitemap", () => {
+    for (const path of ["/", "/archive/", "/tags/fixtures/", "/feed.xml", "/feed.json", "/sitemap.xml"]) {
       expect(site.read(path), path).toContain("published-post");
       expect(site.read(path), path).not.toMatch(/draft-post|A draft post|secret text/);
     }
@@ -38,9 +38,11 @@ describe("a draft in `npm start` (Eleventy serve mode)", () => {
     expect(page.text(".post-body")).toBe("The draft's secret text.");
   });
 
-  it("is listed on the home page with a Draft label, so the author can find it", () => {
+  it("is listed on the home page and in the archive with a Draft label, so the author can find it", () => {
     const titles = parsePage(site.read("/")).findAll(".post-summary h2").map(textOf);
     expect(titles).toEqual(["A draft post Draft", "A published post"]);
+    const archive = parsePage(site.read("/archive/")).findAll(".post-index li").map(textOf);
+    expect(archive).toEqual(["A draft post Draft 1 February 2013", "A published post 15 January 2013"]);
   });
 
   it("still stays out of the feeds and the sitemap", () => {

@@ -1,7 +1,8 @@
 // The small pure helpers behind the templates: site metadata, dates, URLs, tags, summaries, structured data.
 import { describe, expect, it } from "vitest";
 import { absoluteUrl, isoDate, jsonForScript, readableDate, userTags } from "../../site/filters.ts";
-import { excerptOf } from "../../site/markdown.ts";
+import MarkdownIt from "markdown-it";
+import { configureMarkdown, excerptOf } from "../../site/markdown.ts";
 import { readSiteMetadata } from "../../site/metadata.ts";
 
 describe("readSiteMetadata", () => {
@@ -72,5 +73,17 @@ describe("excerptOf", () => {
 
   it("is empty for a post with no paragraph", () => {
     expect(excerptOf("# Only a heading")).toBe("");
+  });
+
+  it("reads an indented paragraph as a paragraph, as Eleventy renders it (indented code blocks are off)", () => {
+    expect(excerptOf("    An indented first paragraph.")).toBe("An indented first paragraph.");
+  });
+});
+
+describe("configureMarkdown", () => {
+  it("gives markdown-it the site's settings: HTML allowed, text as typed, no indented code blocks", () => {
+    const md = configureMarkdown(new MarkdownIt());
+    expect(md.render('"Quotes" -- and (c) stay as typed <b>here</b>')).toBe('<p>&quot;Quotes&quot; -- and (c) stay as typed <b>here</b></p>\n');
+    expect(md.render("    indented")).toBe("<p>indented</p>\n");
   });
 });

@@ -12,6 +12,7 @@ const SITE_URL = "https://blog.example.org";
 const PAGES = [
   "/404.html",
   "/_headers",
+  "/archive/index.html",
   "/feed.json",
   "/feed.xml",
   "/index.html",
@@ -71,6 +72,7 @@ describe("files outside posts/, site/ and layouts/", () => {
     expect((await buildSite({ project })).files().filter((file) => !file.startsWith("/assets/"))).toEqual([
       "/404.html",
       "/_headers",
+      "/archive/index.html",
       "/feed.json",
       "/feed.xml",
       "/index.html",
@@ -90,6 +92,7 @@ describe("/sitemap.xml", () => {
     const { urlset } = new XMLParser().parse(xml) as { urlset: { url: { loc: string; lastmod?: string }[] } };
     expect(urlset.url.map((u) => u.loc).sort()).toEqual([
       `${SITE_URL}/`,
+      `${SITE_URL}/archive/`,
       `${SITE_URL}/posts/local-leadership-capabilities/`,
       `${SITE_URL}/posts/system-leadership-matters/`,
       `${SITE_URL}/tags/`,
@@ -118,14 +121,19 @@ describe("/404.html", () => {
 });
 
 describe("/tags/<tag>/", () => {
-  it("lists the posts with that topic, newest first", () => {
+  it("lists the posts with that topic, newest first, as titles and dates under their year", () => {
     const page = parsePage(site.read("/tags/leadership-development/"));
     expect(page.text("h1")).toBe("Posts about leadership development");
-    expect(page.findAll(".post-summary h2").map(textOf)).toEqual([
-      "System leadership matters",
-      "Local leadership capabilities",
+    expect(page.findAll("main h2").map(textOf)).toEqual(["2012"]);
+    expect(page.findAll(".post-index li").map(textOf)).toEqual([
+      "System leadership matters 24 September 2012",
+      "Local leadership capabilities 20 August 2012",
     ]);
-    expect(parsePage(site.read("/tags/talent-management/")).findAll(".post-summary h2").map(textOf)).toEqual([
+    expect(page.findAll(".post-index a").map((a) => a.getAttribute("href")?.value)).toEqual([
+      "/posts/system-leadership-matters/",
+      "/posts/local-leadership-capabilities/",
+    ]);
+    expect(parsePage(site.read("/tags/talent-management/")).findAll(".post-index a").map(textOf)).toEqual([
       "Local leadership capabilities",
     ]);
   });
