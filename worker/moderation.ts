@@ -19,11 +19,16 @@ export interface PublishChange {
   deletedId?: string;
 }
 
-/** Approved comments per post, counted from the list's metadata: no record is read. */
-function countApproved(listed: readonly ListedComment[], known: readonly string[]): Record<string, number> {
-  const counts = Object.fromEntries(known.map((slug) => [slug, 0]));
-  for (const c of listed) if (c.status === "approved" && Object.hasOwn(counts, c.post)) counts[c.post]! += 1;
-  return counts;
+/** The ids of each known post's approved comments, from the list's metadata in one pass: no record is read. */
+function approvedIdsByPost(listed: readonly ListedComment[], known: readonly string[]): Map<string, string[]> {
+  const byPost = new Map(known.map((slug) => [slug, [] as string[]]));
+  for (const c of listed) if (c.status === "approved") byPost.get(c.post)?.push(c.id);
+  return byPost;
+}
+
+/** Each post's count of approved comments. */
+function countsOf(byPost: ReadonlyMap<string, readonly string[]>): Record<string, number> {
+  return Object.fromEntries([...byPost].map(([slug, ids]) => [slug, ids.length]));
 }
 
 /**
@@ -33,7 +38,9 @@ function countApproved(listed: readonly ListedComment[], known: readonly string[
  */
 export async function publishPost(m: Moderation, post: string, change: PublishChange = {}): Promise<ListedComment[]> {
   const listed = await store.listComments(m.ns);
-  const ids = new Set(listed.filter((c) => c.post === post && c.status === "approved").map((c) => c.id));
+  const known = m.posts.map((p) => p.slug);
+  const byPost = approvedIdsByPost(listed, known);
+  const ids = new Set(byPost.get(post));
   if (change.deletedId) ids.delete(change.deletedId);
   const fresh = change.record?.post === post ? change.record : undefined;
   if (fresh) ids.delete(fresh.id);
@@ -41,10 +48,12 @@ export async function publishPost(m: Moderation, post: string, change: PublishCh
   if (fresh) records.push(fresh);
 
   const thread = buildThread(records, post);
-  const known = m.posts.map((p) => p.slug);
-  if (known.includes(post)) await store.writeThread(m.ns, post, thread);
-  const others = listed.filter((c) => c.post !== post);
-  await store.writeCounts(m.ns, { ...countApproved(others, known), ...(known.includes(post) ? { [post]: thread.length } : {}) });
+  const counts = countsOf(byPost);
+  if (byPost.has(post)) {
+    await store.writeThread(m.ns, post, thread);
+    counts[post] = thread.length;
+  }
+  await store.writeCounts(m.ns, counts);
   return listed;
 }
 
@@ -152,12 +161,13 @@ export async function rebuildAll(m: Moderation, { force = false } = {}): Promise
   const listed = await store.listComments(m.ns);
   const known = m.posts.map((p) => p.slug);
   const current = await store.readThreads(m.ns, known);
-  const counts = countApproved(listed, known);
+  const byPost = approvedIdsByPost(listed, known);
+  const counts = countsOf(byPost);
   const approvedRecords: AdminComment[] = [];
   let written = 0;
   for (const slug of known) {
     const published = (current.get(slug) ?? []).map((c) => c.id);
-    const approved = listed.filter((c) => c.post === slug && c.status === "approved").map((c) => c.id);
+    const approved = byPost.get(slug) ?? [];
     if (!force && sameIds(published, approved)) continue;
     // Both sets: the list's metadata may lag a record's status, and the record decides.
     const records = await store.getComments(m.ns, [...new Set([...published, ...approved])]);
