@@ -6,16 +6,18 @@
 //     <li class="comment" id="comment-ID">
 //       <article class="comment-body">
 //         <footer class="comment-meta"><b class="comment-author" dir="auto">Name or <a rel="nofollow ugc noopener">Name</a></b>
-//           <time datetime="…">20 August 2012 at 10:15</time></footer>
-//         <div class="comment-content"><p>text<br>text <a rel="nofollow ugc noopener">https://…</a></p></div>
+//           [<span class="comment-badge">Author</span>] <a href="#comment-ID"><time datetime="…">20 August 2012 at 10:15</time></a></footer>
+//         <div class="comment-content">the comment's content: <p>, <em>, <a rel="nofollow ugc noopener">, <ul>… (CONTENT_TAGS)</div>
 //         <button type="button" class="comment-reply" data-reply-to="ID" hidden>Reply</button>
 //       </article>
 //       <ol class="children">…</ol>
 //     </li>
 //   </ol>
 //
-// Reader-supplied text is only ever a text node here, and only http(s) URLs become `href`s. Reply buttons
-// start hidden: they need the script, which shows them.
+// Reader-supplied text is only ever a text node here, and only http(s) URLs become `href`s. The worker turns a
+// comment's text into its content tree (worker/content.ts); that tree comes over the network, so it is rebuilt here
+// from an allow-list of tags and attributes before anything draws it. Reply buttons start hidden: they need the
+// script, which shows them.
 import type { Comment } from "./api.ts";
 
 /** An element (tag, attributes, children) or a text node. */
@@ -29,13 +31,20 @@ export interface MarkupElement {
 /** Replies nest at most this deep; deeper ones are shown at the last level. */
 export const MAX_DEPTH = 3;
 
-const URL_PATTERN = /https?:\/\/[^\s<>"]+/g;
-const LINK_REL = "nofollow ugc noopener";
+/** The `rel` of every link a reader wrote: no endorsement, user content, no window.opener. */
+export const LINK_REL = "nofollow ugc noopener";
+/**
+ * The tags a comment's content may use (issue 15: the Markdown subset and WordPress's comment tags), and the one
+ * attribute each may keep. Anything else in a content tree is dropped, keeping its text.
+ */
+export const CONTENT_TAGS = "p br em strong code pre blockquote ul ol li a abbr cite del q s".split(" ");
+const CONTENT_ATTRS: Record<string, string> = { a: "href", abbr: "title", ol: "start" };
 const DATE_FORMAT = new Intl.DateTimeFormat("en-GB", {
   day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit", timeZone: "Europe/London",
 });
 
-function h(tag: string, attrs: Record<string, string>, ...children: MarkupNode[]): MarkupElement {
+/** An element of the markup. */
+export function h(tag: string, attrs: Record<string, string>, ...children: MarkupNode[]): MarkupElement {
   return { tag, attrs, children };
 }
 
@@ -59,33 +68,37 @@ export function safeHref(value: string | null): string | null {
   if (!value) return null;
   try {
     const url = new URL(value);
-    return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;
+    return /^https?:$/.test(url.protocol) ? url.href : null;
   } catch {
     return null;
   }
 }
 
-/** A line of text with its bare http(s) URLs as links. */
-function linkify(text: string): MarkupNode[] {
-  const nodes: MarkupNode[] = [];
-  let last = 0;
-  for (const match of text.matchAll(URL_PATTERN)) {
-    // Sentence punctuation after a URL belongs to the sentence, not the link.
-    const url = match[0].replace(/[.,;:!?)\]']+$/, "");
-    const href = safeHref(url);
-    nodes.push(text.slice(last, match.index), href ? h("a", { href, rel: LINK_REL }, url) : url);
-    last = match.index + url.length;
-  }
-  nodes.push(text.slice(last));
-  return nodes.filter((node) => node !== "");
+/**
+ * Rebuilds a content tree from the allow-list: only CONTENT_TAGS are kept (any other element gives way to its
+ * children), only their CONTENT_ATTRS are copied, and a link keeps only an http(s) `href`, with LINK_REL.
+ */
+export function cleanContent(nodes: readonly MarkupNode[]): MarkupNode[] {
+  return nodes.flatMap((node): MarkupNode | MarkupNode[] => {
+    if (typeof node == "string") return node;
+    const children = cleanContent(node.children);
+    if (!CONTENT_TAGS.includes(node.tag)) return children;
+    const name = CONTENT_ATTRS[node.tag] ?? "";
+    const value = node.attrs[name];
+    const attrs: Record<string, string> = {};
+    if (node.tag == "a") {
+      const href = safeHref(value ?? null);
+      if (!href) return children;
+      attrs.href = href;
+      attrs.rel = LINK_REL;
+    } else if (value) attrs[name] = value;
+    return h(node.tag, attrs, ...children);
+  });
 }
 
-/** The comment's text: blank lines separate paragraphs, single newlines become line breaks. */
-function body(text: string): MarkupElement {
-  const paragraphs = text.split(/\n\s*\n/).map((paragraph) =>
-    h("p", {}, ...paragraph.split("\n").flatMap((line, i) => [...(i > 0 ? [h("br", {})] : []), ...linkify(line)])),
-  );
-  return h("div", { class: "comment-content" }, ...paragraphs);
+/** The comment's text: its content tree, or (a thread published before there was one) the text as it was written. */
+function body(comment: Comment): MarkupElement {
+  return h("div", { class: "comment-content" }, ...cleanContent(comment.content ?? [comment.body]));
 }
 
 /** One comment's list item, without its replies. */
@@ -93,8 +106,10 @@ export function commentItem(comment: Comment, depth: number): MarkupElement {
   const website = safeHref(comment.website);
   // dir="auto" isolates the name's bidirectional text: a right-to-left override in it cannot reorder the date beside it.
   const author = h("b", { class: "comment-author", dir: "auto" }, website ? h("a", { href: website, rel: LINK_REL }, comment.author) : comment.author);
-  const time = h("time", { datetime: comment.createdAt }, formatDate(comment.createdAt));
-  const article = h("article", { class: "comment-body" }, h("footer", { class: "comment-meta" }, author, " ", time), body(comment.body));
+  // The date is the comment's permalink; the blog's own replies (byBlog, set only by moderators) carry a badge.
+  const time = h("a", { href: `#comment-${comment.id}` }, h("time", { datetime: comment.createdAt }, formatDate(comment.createdAt)));
+  const badge = comment.byBlog ? [h("span", { class: "comment-badge" }, "Author"), " "] : [];
+  const article = h("article", { class: "comment-body" }, h("footer", { class: "comment-meta" }, author, " ", ...badge, time), body(comment));
   if (depth < MAX_DEPTH) {
     article.children.push(h("button", {
       type: "button", class: "comment-reply", "data-reply-to": comment.id, "aria-label": `Reply to ${comment.author}`, hidden: "",

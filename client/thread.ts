@@ -13,10 +13,6 @@ function toDom(node: MarkupNode): Node {
   return element;
 }
 
-function childList(parent: Element, selector: string): Element | null {
-  return [...parent.children].find((child) => child.matches(selector)) ?? null;
-}
-
 /** Adds the items of `markup` (an <ol>) that `list` lacks, at the end where they belong (newest last). */
 function mergeList(list: Element, markup: MarkupElement): void {
   for (const item of markup.children) {
@@ -28,7 +24,7 @@ function mergeList(list: Element, markup: MarkupElement): void {
     }
     const replies = item.children.find((c): c is MarkupElement => typeof c !== "string" && c.tag === "ol");
     if (!replies) continue;
-    let repliesList = childList(existing, "ol");
+    let repliesList = existing.querySelector(":scope > ol");
     if (!repliesList) {
       repliesList = document.createElement("ol");
       repliesList.className = "children";

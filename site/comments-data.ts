@@ -7,17 +7,26 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import * as v from "valibot";
 import type { Comment } from "../client/api.ts";
+import type { MarkupNode } from "../client/markup.ts";
+import { withContent } from "../worker/thread.ts";
 
 export const DEFAULT_SNAPSHOT = ".cache/comments-snapshot.json";
 export const FETCH_TIMEOUT_MS = 5_000;
 
+// The shape of a content tree; which tags and attributes may be drawn is decided when it is drawn (cleanContent).
+const MarkupNodeSchema: v.GenericSchema<MarkupNode> = v.union([
+  v.string(),
+  v.object({ tag: v.string(), attrs: v.record(v.string(), v.string()), children: v.array(v.lazy(() => MarkupNodeSchema)) }),
+]);
 const CommentSchema = v.object({
   id: v.string(),
   parentId: v.nullable(v.string()),
   author: v.string(),
   website: v.nullable(v.string()),
   body: v.string(),
+  content: v.optional(v.array(MarkupNodeSchema)),
   createdAt: v.pipe(v.string(), v.isoTimestamp()),
+  byBlog: v.optional(v.literal(true)),
 });
 const AllThreadsSchema = v.object({
   posts: v.record(v.string(), v.object({ comments: v.array(CommentSchema) })),
@@ -42,6 +51,9 @@ export interface LoadOptions {
   fetchImpl?: typeof fetch;
 }
 
+// A snapshot saved before comments had a content tree gets one, as the worker gives old threads on read.
+const withContents = (threads: Record<string, Comment[]>) =>
+  Object.fromEntries(Object.entries(threads).map(([slug, thread]) => [slug, thread.map(withContent)]));
 const total = (threads: Record<string, Comment[]>) => Object.values(threads).reduce((n, t) => n + t.length, 0);
 
 function readSnapshot(path: string): Snapshot | null {
@@ -71,7 +83,7 @@ export async function loadBuildComments({ apiUrl, snapshotPath, log = console.lo
     const reason = error instanceof Error ? error.message : String(error);
     if (snapshot) {
       log(`[comments] The comment service at ${apiUrl} could not be reached (${reason}): using the snapshot saved ${snapshot.savedAt} (${total(snapshot.threads)} comments).`);
-      return { source: "snapshot", savedAt: snapshot.savedAt, threads: snapshot.threads };
+      return { source: "snapshot", savedAt: snapshot.savedAt, threads: withContents(snapshot.threads) };
     }
     log(`[comments] The comment service at ${apiUrl} could not be reached (${reason}) and there is no snapshot (${snapshotPath}): pages are built with no comments.`);
     return { source: "none", savedAt: null, threads: {} };
@@ -81,7 +93,7 @@ export async function loadBuildComments({ apiUrl, snapshotPath, log = console.lo
   // namespace than moderators deleting everything: keep the published threads and say so loudly.
   if (snapshot && total(threads) === 0 && total(snapshot.threads) > 0 && process.env.COMMENTS_ALLOW_EMPTY !== "true") {
     log(`[comments] WARNING: the comment service at ${apiUrl} returned no comments, but the snapshot saved ${snapshot.savedAt} has ${total(snapshot.threads)}. Using the snapshot. If every comment really was removed, build once with COMMENTS_ALLOW_EMPTY=true.`);
-    return { source: "snapshot", savedAt: snapshot.savedAt, threads: snapshot.threads };
+    return { source: "snapshot", savedAt: snapshot.savedAt, threads: withContents(snapshot.threads) };
   }
   for (const [slug, before] of Object.entries(snapshot?.threads ?? {})) {
     const after = threads[slug]?.length ?? 0;

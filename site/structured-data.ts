@@ -1,7 +1,8 @@
 // JSON-LD for a post page (https://schema.org/BlogPosting), so search engines read the title, date and author
 // from data rather than guessing from the HTML, approved comments included (https://schema.org/Comment).
 import type { Comment } from "../client/api.ts";
-import { safeHref } from "../client/markup.ts";
+import { cleanContent, safeHref } from "../client/markup.ts";
+import { textOf } from "../worker/content.ts";
 import type { SiteMetadata } from "./metadata.ts";
 
 /** What a post page knows about itself when its layout renders. */
@@ -44,7 +45,8 @@ function commentItem(comment: Comment, postUrl: string): Record<string, unknown>
     "@id": `${postUrl}#comment-${comment.id}`,
     author: { "@type": "Person", name: comment.author, ...(website ? { url: website } : {}) },
     dateCreated: comment.createdAt,
-    text: comment.body,
+    // The words readers see, without the Markdown or imported HTML they were written in.
+    text: comment.content ? textOf(cleanContent(comment.content)) : comment.body,
     ...(comment.parentId ? { parentItem: { "@id": `${postUrl}#comment-${comment.parentId}` } } : {}),
   };
 }

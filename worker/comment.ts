@@ -1,6 +1,7 @@
 // The two shapes of a comment, declared once for the worker, the moderation CLI and the page script.
 // Types only: importing this file adds nothing to a bundle.
-import type { Status } from "./schema.ts";
+import type { MarkupNode } from "../client/markup.ts";
+import type { Format, Status } from "./schema.ts";
 
 /** A stored comment: the export and import format, and what the admin API lists. */
 export interface AdminComment {
@@ -14,6 +15,10 @@ export interface AdminComment {
   createdAt: string;
   status: Status;
   moderatedAt: string | null;
+  /** How `body` is written: Markdown (the default, what readers send) or WordPress comment HTML (imports). */
+  format?: Format;
+  /** Written by the blog itself, shown with an "Author" badge. Only imports and moderators set it, never a reader. */
+  byBlog?: boolean;
 }
 
 /** What readers get: never an email, IP or moderation field. */
@@ -22,6 +27,10 @@ export interface PublicComment {
   parentId: string | null;
   author: string;
   website: string | null;
+  /** The text as written (Markdown or, for imports, WordPress HTML): draw `content`, never this as HTML. */
   body: string;
+  /** The text rendered to the allow-listed markup tree (worker/content.ts); absent in threads published before it. */
+  content?: MarkupNode[];
   createdAt: string;
+  byBlog?: true;
 }

@@ -15,6 +15,9 @@ export const SLUG_MAX = 200;
 export const MAX_COUNT_POSTS = 100;
 export const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 export const STATUSES = ["pending", "approved", "rejected"] as const;
+/** How a comment's text is written: Markdown (readers) or WordPress's comment HTML (WXR imports). */
+export const FORMATS = ["markdown", "html"] as const;
+export type Format = (typeof FORMATS)[number];
 
 // C0 and C1 control characters (Unicode category Cc). Newlines and tabs are allowed in the comment only.
 const CONTROL = /[\u0000-\u001F\u007F-\u009F]/u;
@@ -133,6 +136,9 @@ export const ImportItemSchema = fieldsObject({
   createdAt: isoDateField("createdAt"),
   status: v.optional(v.picklist(STATUSES, "status must be pending, approved or rejected."), "approved"),
   moderatedAt: v.optional(v.nullable(isoDateField("moderatedAt")), null),
+  // Moderator-only fields: a reader's submission (SubmissionSchema) has neither, so cannot claim the badge.
+  format: v.optional(v.picklist(FORMATS, "format must be markdown or html.")),
+  byBlog: v.optional(v.boolean("byBlog must be true or false.")),
 });
 export type ImportItem = v.InferOutput<typeof ImportItemSchema>;
 

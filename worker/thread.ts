@@ -1,11 +1,21 @@
 // Pure derivations from comment records to what readers see. No KV here: publish and rebuild (moderation.ts)
 // call these with records they read, so the published data is always a function of the records.
-import type { AdminComment, PublicComment } from "./store.ts";
+import { renderContent } from "./content.ts";
+import type { AdminComment, PublicComment } from "./comment.ts";
 
-/** The reader-facing fields of a record: never email, status, moderation time or anything about the client. */
+/**
+ * The reader-facing fields of a record: never email, status, moderation time or anything about the client. The
+ * text is rendered here, once per publication, to the allow-listed tree readers see (`content`); `body` stays the
+ * text as written, for the thread's other readers (JSON-LD, feeds, older scripts).
+ */
 export function toPublicComment(record: AdminComment): PublicComment {
   const { id, parentId, author, website, body, createdAt } = record;
-  return { id, parentId, author, website, body, createdAt };
+  return { id, parentId, author, website, body, content: renderContent(body, record.format), createdAt, ...(record.byBlog ? { byBlog: true } : {}) };
+}
+
+/** A published comment with its content tree: threads published before there was one are rendered on read. */
+export function withContent(comment: PublicComment): PublicComment {
+  return comment.content ? comment : { ...comment, content: renderContent(comment.body) };
 }
 
 /** Oldest first; ties broken by id so the order is stable. */

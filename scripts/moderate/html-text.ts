@@ -2,6 +2,10 @@
 // WordPress saves comments as typed, with whatever tags its kses filter allowed and entities it normalised;
 // wpautop adds <p> and <br> only when it displays them, so the typed newlines are in the stored text too.
 
+import { decodeEntities } from "../../worker/html-entities.ts";
+
+export { decodeEntities };
+
 // Control characters other than newline and tab, which the worker refuses.
 export const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
 
@@ -33,22 +37,4 @@ export function htmlToText(html: string): string {
 /** Drops every tag, keeping the text between them. */
 export function stripTags(html: string): string {
   return html.replace(/<\/?[A-Za-z][^>]*>/g, "");
-}
-
-// The entities WordPress's kses leaves in stored comments: numeric ones and the common named ones.
-const NAMED_ENTITIES: Record<string, string> = {
-  amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: "\u00a0", hellip: "…", ndash: "–", mdash: "—",
-  lsquo: "‘", rsquo: "’", ldquo: "“", rdquo: "”", pound: "£", euro: "€", copy: "©",
-};
-
-/** Decodes numeric and common named entities; anything unknown or not a valid character stays as written. */
-export function decodeEntities(text: string): string {
-  return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, name: string) => {
-    if (name.startsWith("#")) {
-      const code = name[1] === "x" || name[1] === "X" ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
-      const valid = code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff);
-      return valid ? String.fromCodePoint(code) : whole;
-    }
-    return NAMED_ENTITIES[name.toLowerCase()] ?? whole;
-  });
 }

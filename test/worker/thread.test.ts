@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { AdminComment } from "../../worker/store.ts";
-import { buildThread, toPublicComment } from "../../worker/thread.ts";
+import { buildThread, toPublicComment, withContent } from "../../worker/thread.ts";
 
 function record(id: string, overrides: Partial<AdminComment> = {}): AdminComment {
   return {
@@ -12,8 +12,36 @@ function record(id: string, overrides: Partial<AdminComment> = {}): AdminComment
 describe("toPublicComment", () => {
   it("keeps only what readers may see", () => {
     expect(toPublicComment(record("a", { website: "https://a.example" }))).toEqual({
-      id: "a", parentId: null, author: "A", website: "https://a.example", body: "B", createdAt: "2026-01-01T00:00:00.000Z",
+      id: "a", parentId: null, author: "A", website: "https://a.example", body: "B",
+      content: [{ tag: "p", attrs: {}, children: ["B"] }], createdAt: "2026-01-01T00:00:00.000Z",
     });
+  });
+
+  it("renders the text as Markdown, or as WordPress HTML for a comment imported in that format", () => {
+    expect(toPublicComment(record("a", { body: "**<b>x</b>**" })).content).toEqual([{ tag: "p", attrs: {}, children: [{ tag: "strong", attrs: {}, children: ["<b>x</b>"] }] }]);
+    expect(toPublicComment(record("a", { body: "**<b>x</b>**", format: "html" })).content).toEqual([{ tag: "p", attrs: {}, children: ["**", { tag: "strong", attrs: {}, children: ["x"] }, "**"] }]);
+  });
+
+  it("marks a comment written by the blog, and no other", () => {
+    expect(toPublicComment(record("a", { byBlog: true })).byBlog).toBe(true);
+    expect(toPublicComment(record("a", { byBlog: false }))).not.toHaveProperty("byBlog");
+    expect(toPublicComment(record("a"))).not.toHaveProperty("byBlog");
+  });
+
+  it("never publishes the text's format", () => {
+    expect(toPublicComment(record("a", { format: "html" }))).not.toHaveProperty("format");
+  });
+});
+
+describe("withContent", () => {
+  it("renders a comment published before comments had a content tree", () => {
+    const { content, ...old } = toPublicComment(record("a", { body: "*old*" }));
+    expect(withContent(old).content).toEqual(content);
+  });
+
+  it("leaves a comment that has its tree as it is", () => {
+    const comment = toPublicComment(record("a", { body: "*new*" }));
+    expect(withContent(comment)).toBe(comment);
   });
 });
 

@@ -12,6 +12,7 @@ import { findPost, listPosts, type PostInfo } from "../posts.ts";
 import { fromCache, publicJson, purgeThread, threadCacheKey } from "../read-cache.ts";
 import { MAX_COUNT_POSTS, MAX_SUBMISSION_BYTES, SubmissionSchema, SLUG_MAX, validate } from "../schema.ts";
 import { getComment, isTrusted, putComment, readCounts, readThread, readThreads, type AdminComment } from "../store.ts";
+import { withContent } from "../thread.ts";
 
 export const comments = new Hono<AppEnv>();
 
@@ -59,7 +60,7 @@ comments.get("/", async (c) => {
   return fromCache(
     threadCacheKey(c.req.url, post.slug),
     async () => {
-      const thread = await readThread(c.env.COMMENTS, post.slug);
+      const thread = (await readThread(c.env.COMMENTS, post.slug)).map(withContent);
       return { post: post.slug, count: thread.length, comments: thread };
     },
     (task) => runAfterResponse(c, "cache put", task),
@@ -80,7 +81,7 @@ comments.get("/all", async (c) => {
   const threads = await readThreads(c.env.COMMENTS, posts.map((p) => p.slug));
   const all: Record<string, { title: string; url: string; count: number; comments: unknown[] }> = {};
   for (const p of posts) {
-    const thread = threads.get(p.slug) ?? [];
+    const thread = (threads.get(p.slug) ?? []).map(withContent);
     all[p.slug] = { title: p.title, url: p.url, count: thread.length, comments: thread };
   }
   return publicJson({ posts: all });
