@@ -51,7 +51,7 @@ export interface LoadOptions {
   fetchImpl?: typeof fetch;
 }
 
-// A snapshot saved before comments had a content tree gets one, as the worker gives old threads on read.
+// A comment from a snapshot (or a worker) older than content trees gets one, as the worker gives old threads on read.
 const withContents = (threads: Record<string, Comment[]>) =>
   Object.fromEntries(Object.entries(threads).map(([slug, thread]) => [slug, thread.map(withContent)]));
 const total = (threads: Record<string, Comment[]>) => Object.values(threads).reduce((n, t) => n + t.length, 0);
@@ -70,7 +70,7 @@ async function fetchThreads(apiUrl: string, fetchImpl: typeof fetch): Promise<Re
   if (!response.ok) throw new Error(`the service answered ${response.status}`);
   const parsed = v.safeParse(AllThreadsSchema, await response.json());
   if (!parsed.success) throw new Error("the service's answer is not the expected shape");
-  return Object.fromEntries(Object.entries(parsed.output.posts).map(([slug, post]) => [slug, post.comments]));
+  return withContents(Object.fromEntries(Object.entries(parsed.output.posts).map(([slug, post]) => [slug, post.comments])));
 }
 
 /** Fetches every published thread, falling back to the last snapshot; says in the build output which it used. */

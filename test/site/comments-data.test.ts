@@ -7,7 +7,7 @@ import { loadBuildComments } from "../../site/comments-data.ts";
 
 const API = "https://comments.example.org";
 const comment = (id: string, overrides: Partial<Comment> = {}): Comment => ({
-  id, parentId: null, author: "Ada", website: null, body: "Hello", createdAt: "2026-01-02T03:04:05.000Z", ...overrides,
+  id, parentId: null, author: "Ada", website: null, body: "Hello", content: [{ tag: "p", attrs: {}, children: ["Hello"] }], createdAt: "2026-01-02T03:04:05.000Z", ...overrides,
 });
 
 function answer(threads: Record<string, Comment[]>): typeof fetch {
@@ -39,6 +39,16 @@ describe("loadBuildComments", () => {
     expect(loaded.threads).toEqual({ a: [comment("1")], b: [] });
     expect(JSON.parse(readFileSync(snapshotPath, "utf8")).threads).toEqual(loaded.threads);
     expect(messages.join("\n")).toContain("1 approved comments from https://comments.example.org");
+  });
+
+  it("gives a comment from an older service or snapshot, without a content tree, the one the worker would give", async () => {
+    const { snapshotPath, log } = setup();
+    const { content: _, ...old } = comment("1", { body: "**old**" });
+    const loaded = await loadBuildComments({ apiUrl: API, snapshotPath, log, fetchImpl: answer({ a: [old] }) });
+    expect(loaded.threads.a?.[0]?.content).toEqual([{ tag: "p", attrs: {}, children: [{ tag: "strong", attrs: {}, children: ["old"] }] }]);
+    writeFileSync(snapshotPath, JSON.stringify({ savedAt: "2026-01-01T00:00:00.000Z", threads: { a: [old] } }));
+    const fallback = await loadBuildComments({ apiUrl: API, snapshotPath, log, fetchImpl: unreachable });
+    expect(fallback.threads.a?.[0]?.content).toEqual(loaded.threads.a?.[0]?.content);
   });
 
   it("uses the last snapshot when the service cannot be reached, and says so", async () => {

@@ -6,12 +6,14 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Comment } from "../../client/api.ts";
+import { renderContent } from "../../worker/content.ts";
 import { buildSite, type BuiltSite } from "./build-site.ts";
 import { parsePage, validateHtml, type Page } from "./html.ts";
 
 const POST = "local-leadership-capabilities";
 const OTHER = "system-leadership-matters";
 const HOSTILE = `<script>alert(1)</script><img src=x onerror=alert(2)>"'&`;
+const FORMATTED = "**Bold** and `code`:\n\n- a list item\n- [a link](https://example.org/formatted)";
 
 const comment = (id: string, overrides: Partial<Comment> = {}): Comment => ({
   id, parentId: null, author: `Reader ${id}`, website: null, body: `Comment ${id}`, createdAt: `2026-01-0${Number(id) % 9 + 1}T10:00:00.000Z`, ...overrides,
@@ -22,6 +24,12 @@ const THREADS: Record<string, Comment[]> = {
     comment("1", { author: "Dr Richard Jones", body: "First paragraph.\n\nSecond paragraph,\nwith a line break and https://example.org/page." }),
     comment("2", { parentId: "1", author: "Jan Sobieraj", website: "https://example.org/jan" }),
     comment("3", { parentId: "2", author: HOSTILE, body: HOSTILE, website: "javascript:alert(3)" }),
+    comment("4", { body: FORMATTED, content: renderContent(FORMATTED) }),
+    comment("5", { author: "Leadership Academy", byBlog: true, content: renderContent("Thank you.") }),
+    // A tree no worker would publish, as a compromised or mistaken service might send it.
+    comment("6", { content: [{ tag: "script", attrs: {}, children: ["alert(6)"] }, { tag: "p", attrs: { onclick: "alert(6)" }, children: [
+      { tag: "a", attrs: { href: "javascript:alert(6)" }, children: ["js"] }, { tag: "img", attrs: { src: "x", onerror: "alert(6)" }, children: [] },
+    ] }] }),
   ],
   [OTHER]: [],
 };
@@ -59,8 +67,8 @@ describe("a post page built with approved comments", () => {
   });
 
   it("shows the thread in the HTML, with the old site's heading", () => {
-    expect(page.text(".comments-title")).toBe("3 replies on “Local leadership capabilities”");
-    expect(page.findAll("li.comment")).toHaveLength(3);
+    expect(page.text(".comments-title")).toBe("6 replies on “Local leadership capabilities”");
+    expect(page.findAll("li.comment")).toHaveLength(6);
     expect(page.text("#comment-1 .comment-author")).toBe("Dr Richard Jones");
     expect(page.attr("#comment-1 time", "datetime")).toBe("2026-01-02T10:00:00.000Z");
   });
@@ -88,6 +96,29 @@ describe("a post page built with approved comments", () => {
     expect(page.findAll("[onerror]")).toHaveLength(0);
   });
 
+  it("draws Markdown as strong, code, list items and a nofollow link", () => {
+    expect(page.text("#comment-4 .comment-content strong")).toBe("Bold");
+    expect(page.text("#comment-4 .comment-content code")).toBe("code");
+    expect(page.findAll("#comment-4 .comment-content ul > li")).toHaveLength(2);
+    expect(page.attr("#comment-4 .comment-content li a", "href")).toBe("https://example.org/formatted");
+    expect(page.attr("#comment-4 .comment-content li a", "rel")).toBe("nofollow ugc noopener");
+  });
+
+  it("draws only allow-listed tags and attributes from a content tree, whatever the service sent", () => {
+    expect(page.findAll("#comment-6 script, #comment-6 img, #comment-6 [onclick], #comment-6 .comment-content a")).toHaveLength(0);
+    expect(page.text("#comment-6 .comment-content")).toBe("alert(6)js");
+  });
+
+  it("links each comment's date to its own address, for sharing and for :target", () => {
+    expect(page.attr("#comment-4 .comment-meta > a", "href")).toBe("#comment-4");
+    expect(page.findAll("#comment-4 .comment-meta > a > time")).toHaveLength(1);
+  });
+
+  it("shows an Author badge on the blog's own reply only", () => {
+    expect(page.text("#comment-5 .comment-badge")).toBe("Author");
+    expect(page.findAll(".comment-badge")).toHaveLength(1);
+  });
+
   it("keeps Reply buttons hidden until the comment script can make them work", () => {
     expect(page.attr("#comment-1 .comment-reply", "hidden")).toBe("");
   });
@@ -98,9 +129,10 @@ describe("a post page built with approved comments", () => {
 
   it("carries the comments in its JSON-LD", () => {
     const data = JSON.parse(page.find('script[type="application/ld+json"]').textContent) as Record<string, unknown>;
-    expect(data.commentCount).toBe(3);
+    expect(data.commentCount).toBe(6);
     const comments = data.comment as { author: { name: string; url?: string }; text: string; parentItem?: { "@id": string } }[];
-    expect(comments.map((c) => c.author.name)).toEqual(["Dr Richard Jones", "Jan Sobieraj", HOSTILE]);
+    expect(comments.slice(0, 3).map((c) => c.author.name)).toEqual(["Dr Richard Jones", "Jan Sobieraj", HOSTILE]);
+    expect(comments[3]?.text).toBe("Bold and code:\n\na list item\na link");
     expect(comments[1]?.author.url).toBe("https://example.org/jan");
     expect(comments[2]?.author.url).toBeUndefined();
     expect(comments[1]?.parentItem?.["@id"]).toBe(`https://blog.example.org/posts/${POST}/#comment-1`);
@@ -115,7 +147,7 @@ describe("a post page built with approved comments", () => {
 describe("the home page built with approved comments", () => {
   it("shows each post's count without JavaScript", () => {
     const home = parsePage(site.read("/"));
-    expect(home.text(`[data-comment-count="${POST}"]`)).toBe("3 replies");
+    expect(home.text(`[data-comment-count="${POST}"]`)).toBe("6 replies");
     expect(home.attr(`[data-comment-count="${POST}"]`, "hidden")).toBeNull();
     expect(home.attr(`[data-comment-count="${OTHER}"]`, "hidden")).toBe("");
   });

@@ -143,9 +143,29 @@ describe("POST /api/admin/import", () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ imported: 1, skipped: 0 });
     expect((await getThread()).comments).toEqual([
-      { id: "wp-1", parentId: null, author: "Dr Richard Jones", website: null, body: legacyReply.body, createdAt: legacyReply.createdAt },
+      {
+        id: "wp-1", parentId: null, author: "Dr Richard Jones", website: null, body: legacyReply.body,
+        content: [{ tag: "p", attrs: {}, children: [legacyReply.body] }], createdAt: legacyReply.createdAt,
+      },
     ]);
     expect((await list()).comments[0]).toMatchObject({ status: "approved", email: null, moderatedAt: expect.any(String) });
+  });
+
+  it("keeps an entry's format and byBlog, renders it in that format and shows the blog's reply with the badge", async () => {
+    const fromWordPress = { ...legacyReply, id: "wp-2", body: "<em>Imported</em> <script>alert(1)</script>", format: "html", byBlog: true };
+    expect((await importJson([fromWordPress])).status).toBe(200);
+    const [comment] = (await getThread()).comments;
+    expect(comment).toMatchObject({ byBlog: true, content: [{ tag: "p", attrs: {}, children: [{ tag: "em", attrs: {}, children: ["Imported"] }] }] });
+    const exported = (await (await admin("/export")).json()) as Record<string, unknown>[];
+    expect(exported[0]).toMatchObject({ format: "html", byBlog: true, body: fromWordPress.body });
+  });
+
+  it("refuses a format other than markdown or html, and a byBlog that is not true or false", async () => {
+    const response = await importJson([{ ...legacyReply, format: "rst" }, { ...legacyReply, id: "wp-3", byBlog: "yes" }]);
+    expect(response.status).toBe(422);
+    expect(((await response.json()) as { fields: Record<string, string> }).fields).toEqual({
+      "0.format": "format must be markdown or html.", "1.byBlog": "byBlog must be true or false.",
+    });
   });
 
   it("stores each comment once when the same file is imported twice", async () => {

@@ -44,7 +44,7 @@ describe("GET /api/comments", () => {
     const thread = await getThread();
     expect(thread.count).toBe(2);
     expect(thread.comments.map((c) => c.id)).toEqual([first, second]);
-    expect(Object.keys(thread.comments[0]!).sort()).toEqual(["author", "body", "createdAt", "id", "parentId", "website"]);
+    expect(Object.keys(thread.comments[0]!).sort()).toEqual(["author", "body", "content", "createdAt", "id", "parentId", "website"]);
     expect(thread.comments[0]).toMatchObject({ author: "First", website: "https://first.example", parentId: null });
     expect(new Date(thread.comments[0]!.createdAt).toISOString()).toBe(thread.comments[0]!.createdAt);
   });
@@ -86,6 +86,37 @@ describe("GET /api/comments", () => {
       expect(response.headers.get("cache-control")).toBe("no-cache");
       expect(response.headers.get("content-type")).toBe("application/json");
     }
+  });
+
+  it("gives each comment its text as Markdown rendered to the allow-listed tree, and the text as written", async () => {
+    const body = "**bold** `code` <script>alert(1)</script>\n\n- item\n- [link](https://example.org/x)";
+    await createApproved({ body });
+    const [comment] = (await getThread()).comments;
+    expect(comment!.body).toBe(body);
+    expect(comment!.content).toEqual([
+      { tag: "p", attrs: {}, children: [{ tag: "strong", attrs: {}, children: ["bold"] }, " ", { tag: "code", attrs: {}, children: ["code"] }, " <script>alert(1)</script>"] },
+      { tag: "ul", attrs: {}, children: [
+        { tag: "li", attrs: {}, children: ["item"] },
+        { tag: "li", attrs: {}, children: [{ tag: "a", attrs: { href: "https://example.org/x", rel: "nofollow ugc noopener" }, children: ["link"] }] },
+      ] },
+    ]);
+  });
+
+  it("renders a thread published before comments had a content tree when it is read", async () => {
+    const old = { id: "old-1", parentId: null, author: "Old", website: null, body: "*still* here", createdAt: "2012-08-23T12:00:00.000Z" };
+    await env.COMMENTS.put(`v1:thread:${POST}`, JSON.stringify([old]));
+    const [comment] = (await getThread()).comments;
+    expect(comment).toEqual({ ...old, content: [{ tag: "p", attrs: {}, children: [{ tag: "em", attrs: {}, children: ["still"] }, " here"] }] });
+  });
+
+  it("never gives a reader the Author badge, whatever the submission claims", async () => {
+    await createApproved({ author: "Claimant", byBlog: true, format: "html", body: "<b>not html</b>", content: [{ tag: "script", attrs: {}, children: [] }], role: "author" });
+    const [comment] = (await getThread()).comments;
+    expect(comment).not.toHaveProperty("byBlog");
+    expect(comment!.content).toEqual([{ tag: "p", attrs: {}, children: ["<b>not html</b>"] }]);
+    const stored = JSON.parse((await env.COMMENTS.get(`v1:comment:${comment!.id}`))!) as Record<string, unknown>;
+    expect(stored).not.toHaveProperty("byBlog");
+    expect(stored).not.toHaveProperty("format");
   });
 });
 

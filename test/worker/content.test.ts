@@ -51,7 +51,7 @@ describe("renderContent", () => {
     },
   );
 
-  test.prop([fc.stringMatching(/^[A-Za-z0-9 ,.!?'\n]{1,200}$/)])("keeps every word of text that uses no Markdown", (text) => {
+  test.prop([fc.stringMatching(/^[A-Za-z0-9 ,!?'\n]{1,200}$/)])("keeps every word of text that uses no Markdown", (text) => {
     expect(textOf(renderContent(text)).replace(/\s+/g, " ").trim()).toBe(text.replace(/\s+/g, " ").trim());
   });
 });

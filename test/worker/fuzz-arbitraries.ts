@@ -12,7 +12,7 @@ export interface FuzzRequest {
 }
 
 /** Ids the fuzz store is seeded with (see fuzz.test.ts), so generated admin actions hit real comments. */
-export const SEEDED_IDS = ["seed-approved", "seed-pending", "seed-rejected", "seed-reply", "seed-legacy"];
+export const SEEDED_IDS = ["seed-approved", "seed-pending", "seed-rejected", "seed-reply", "seed-legacy", "seed-wordpress", "seed-blog"];
 
 /** Strings that broke comment systems before: controls, surrogates, bidi and zero-width marks, markup, odd URLs. */
 const SPECIALS = [
@@ -28,6 +28,10 @@ const SPECIALS = [
   POST, OTHER_POST, ` ${POST} `, POST.toUpperCase(), `${POST}/`, "no-such-post", ...SEEDED_IDS,
   "2012-08-23T12:00:00.000Z", "2012-08-23", "2012-02-30", "2012-01-01T25:00:00Z", "0000-01-01", "9999-12-31T23:59:59-23:59",
   "+275760-09-13T00:00:00Z", "1970-01-01T00:00:00+99:99", "pending", "approved", "rejected", "spam",
+  // Formatting (issue 15): Markdown and WordPress HTML with hostile parts, and the two formats' names.
+  "**bold** _em_ `code` [link](https://example.org) [x](javascript:alert(1)) <https://x.example>", "- a\n  - b\n1. c\n> q\n```\n<b>\n```",
+  '<b>b</b><a href="javascript:alert(1)">x</a><abbr title="t" onclick="x">a</abbr><ul><li>i<script>alert(1)</script>',
+  "*".repeat(300) + "x", "<em>".repeat(200), ">".repeat(50) + " deep", "markdown", "html",
 ];
 
 /** A code point from the whole range, lone surrogate halves included. */
@@ -151,7 +155,7 @@ export const submissionEntries: fc.Arbitrary<Array<[string, unknown]>> = fc
     fc.subarray(["post", "author", "email", "body"]),
     fc.array(
       fc.tuple(
-        fc.constantFrom("post", "author", "email", "website", "website", "body", "body", "parentId", "reference", "cf-turnstile-response", "status", "id", "createdAt", "__proto__", "extra"),
+        fc.constantFrom("post", "author", "email", "website", "website", "body", "body", "parentId", "reference", "cf-turnstile-response", "status", "id", "createdAt", "__proto__", "extra", "byBlog", "format", "content"),
         fieldValue,
       ),
       { maxLength: 4 },
@@ -183,7 +187,10 @@ export const isoDateLike: fc.Arbitrary<string> = fc
 
 /** A hostile value for an import field: dates get date-shaped ones too. */
 const importValue = (key: string): fc.Arbitrary<unknown> =>
-  key === "createdAt" || key === "moderatedAt" ? fc.oneof(isoDateLike, fieldValue) : fieldValue;
+  key === "createdAt" || key === "moderatedAt" ? fc.oneof(isoDateLike, fieldValue)
+  : key === "format" ? fc.oneof(fc.constantFrom("markdown", "html"), fieldValue)
+  : key === "byBlog" ? fc.oneof(fc.boolean(), fieldValue)
+  : fieldValue;
 
 /** An import entry: the export format with fields replaced by hostile values. */
 export const importItem: fc.Arbitrary<Record<string, unknown>> = fc
@@ -195,7 +202,7 @@ export const importItem: fc.Arbitrary<Record<string, unknown>> = fc
       {
         weight: 3,
         arbitrary: fc.array(
-          fc.constantFrom("id", "post", "parentId", "author", "email", "website", "body", "createdAt", "createdAt", "status", "moderatedAt", "moderatedAt", "extra")
+          fc.constantFrom("id", "post", "parentId", "author", "email", "website", "body", "createdAt", "createdAt", "status", "moderatedAt", "moderatedAt", "extra", "format", "byBlog")
             .chain((key) => importValue(key).map((value): [string, unknown] => [key, value])),
           { minLength: 1, maxLength: 2 },
         ),

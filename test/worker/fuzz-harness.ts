@@ -9,7 +9,8 @@ import { listPosts } from "../../worker/posts.ts";
 import type { AdminComment, CommentMeta } from "../../worker/store.ts";
 import { body, contentType, extraHeaders, type FuzzRequest, headerValue, method, origin, query, toRequest } from "./fuzz-arbitraries.ts";
 import { countingKv, OTHER_POST, POST, SITE, TOKEN } from "./helpers.ts";
-import { consistencyProblems, readStore, recordProblems, type StoreSnapshot } from "./invariants.ts";
+import { consistencyProblems, contentProblems, readStore, recordProblems, type StoreSnapshot } from "./invariants.ts";
+import type { MarkupNode } from "../../client/markup.ts";
 
 // Vite hands VITE_* variables to workerd as import.meta.env. Read by a computed key: Vitest's module cache keeps a
 // file compiled with the value `import.meta.env` had the first time, so a replay seed would stick to later runs.
@@ -25,7 +26,7 @@ const BASE = "https://fuzz.example";
 const ALLOWED_ORIGINS = ["http://localhost:8080", "http://127.0.0.1:8080"];
 const EXACT_TYPES = new Set(["application/json", "text/html; charset=UTF-8", "text/javascript; charset=utf-8", "text/css; charset=utf-8"]);
 export const REDIRECTS = new Set([`${SITE}/`, ...listPosts().map((p) => `${SITE}${p.url}#comment-submitted`)]);
-const PUBLIC_FIELDS = "author,body,createdAt,id,parentId,website";
+const PUBLIC_FIELDS = "author,body,content,createdAt,id,parentId,website";
 
 // The store every property starts from: one comment in each state, with markers that must never reach the public.
 export const SEED_COMMENTS = [
@@ -34,6 +35,8 @@ export const SEED_COMMENTS = [
   { id: "seed-rejected", post: POST, author: "Rejected Author 4b1c", email: "rejected.w2m@example.org", body: "UNAPPROVED-REJECTED-7c1d", status: "rejected" },
   { id: "seed-reply", post: POST, parentId: "seed-approved", author: "Replier", email: "reply.p4n@example.org", body: "A reply.", status: "approved" },
   { id: "seed-legacy", post: OTHER_POST, author: "Legacy Reader", email: null, body: "From WordPress.", status: "approved" },
+  { id: "seed-wordpress", post: OTHER_POST, author: "WordPress Reader", email: null, body: '<b>From</b> <a href="javascript:alert(1)">WordPress</a><script>alert(1)</script>', status: "approved", format: "html" },
+  { id: "seed-blog", post: OTHER_POST, author: "Leadership Academy", email: null, body: "**The blog** replies.", status: "approved", byBlog: true },
 ].map((c) => ({ parentId: null, website: null, createdAt: "2012-08-23T12:00:00.000Z", ...c }));
 const APPROVED_IDS = new Set(SEED_COMMENTS.filter((c) => c.status === "approved").map((c) => c.id));
 const SECRETS = [
@@ -122,7 +125,10 @@ export function leakProblems(text: string): string[] {
     if (keys.includes("body") && keys.includes("id")) {
       const { id } = value as { id: string };
       if (!APPROVED_IDS.has(id)) problems.push(`shows comment ${id}, which is not approved`);
-      if (keys.sort().join() !== PUBLIC_FIELDS) problems.push(`a comment with fields ${keys.join()}`);
+      // Only the blog's own seeded reply carries the badge: no request can give it to another comment.
+      const fields = id === "seed-blog" ? `${PUBLIC_FIELDS},byBlog`.split(",").sort().join() : PUBLIC_FIELDS;
+      if (keys.sort().join() !== fields) problems.push(`a comment with fields ${keys.join()}`);
+      problems.push(...contentProblems((value as { content?: MarkupNode[] }).content ?? []).map((p) => `comment ${id} has ${p}`));
     }
     Object.values(value).forEach(walk);
   };
@@ -144,6 +150,7 @@ export async function submissionWriteProblems(sent: Sent): Promise<string[]> {
   const record = value as AdminComment;
   const problems = recordProblems(id, record, metadata as CommentMeta | null);
   if (record.status !== "pending" || record.moderatedAt !== null) problems.push(`a submission stored as ${record.status}`);
+  if ("byBlog" in record || "format" in record) problems.push("a submission set a moderator-only field (byBlog, format)");
   return problems;
 }
 

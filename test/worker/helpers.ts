@@ -2,6 +2,7 @@
 // environment overrides (the app is called as `app.fetch(request, env, ctx)`, like the runtime does).
 import { env } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import type { MarkupNode } from "../../client/markup.ts";
 import { app } from "../../worker/index.ts";
 
 export const BASE = "https://comments.example";
@@ -96,7 +97,7 @@ export async function createApproved(overrides: Partial<Comment> = {}): Promise<
 export interface ThreadBody {
   post: string;
   count: number;
-  comments: Array<{ id: string; parentId: string | null; author: string; website: string | null; body: string; createdAt: string }>;
+  comments: Array<{ id: string; parentId: string | null; author: string; website: string | null; body: string; content?: MarkupNode[]; createdAt: string; byBlog?: true }>;
 }
 
 /** The public thread of a post. */

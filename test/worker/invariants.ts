@@ -6,6 +6,8 @@ import { listPosts } from "../../worker/posts.ts";
 import { ImportItemSchema, validate } from "../../worker/schema.ts";
 import type { AdminComment, CommentMeta, PublicComment } from "../../worker/store.ts";
 import { buildThread } from "../../worker/thread.ts";
+import { CONTENT_TAGS, type MarkupNode } from "../../client/markup.ts";
+import { renderContent } from "../../worker/content.ts";
 
 export interface StoreSnapshot {
   records: Map<string, AdminComment>;
@@ -20,6 +22,9 @@ export interface StoreSnapshot {
 }
 
 const RECORD_KEYS = ["author", "body", "createdAt", "email", "id", "moderatedAt", "parentId", "post", "status", "website"];
+const OPTIONAL_RECORD_KEYS = ["format", "byBlog"];
+const PUBLIC_KEYS = "author,body,content,createdAt,id,parentId,website";
+const CONTENT_ATTRIBUTES: Record<string, string[]> = { a: ["href", "rel"], abbr: ["title"], ol: ["start"] };
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const CONTROL = /[\u0000-\u001F\u007F-\u009F]/;
 const CONTROL_EXCEPT_NEWLINE_TAB = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/;
@@ -64,7 +69,10 @@ export async function readStore(ns: KVNamespace = env.COMMENTS): Promise<StoreSn
 export function recordProblems(key: string, record: AdminComment, meta: CommentMeta | null): string[] {
   const problems: string[] = [];
   const say = (text: string) => problems.push(`${key}: ${text}`);
-  if (Object.keys(record).sort().join() !== RECORD_KEYS.join()) say(`fields ${Object.keys(record).sort().join()}`);
+  const keys = Object.keys(record).filter((key) => !OPTIONAL_RECORD_KEYS.includes(key)).sort();
+  if (keys.join() !== RECORD_KEYS.join()) say(`fields ${Object.keys(record).sort().join()}`);
+  if (record.format !== undefined && record.format !== "markdown" && record.format !== "html") say(`format ${JSON.stringify(record.format)}`);
+  if (record.byBlog !== undefined && typeof record.byBlog !== "boolean") say(`byBlog ${JSON.stringify(record.byBlog)}`);
   if (record.id !== key) say(`id ${JSON.stringify(record.id)} differs from its key`);
   if (!SLUGS.has(record.post)) say(`post ${JSON.stringify(record.post)} is not published`);
   if (typeof record.author !== "string" || record.author !== record.author.trim() || record.author === "" || record.author.length > 100
@@ -81,7 +89,7 @@ export function recordProblems(key: string, record: AdminComment, meta: CommentM
   // What an export writes must import again unchanged, or a backup could not be restored.
   const again = validate(ImportItemSchema, record);
   if (!again.ok) say(`does not import again: ${JSON.stringify(again.fields)}`);
-  else if (JSON.stringify(again.value, RECORD_KEYS) !== JSON.stringify(record, RECORD_KEYS)) say("changes when imported again");
+  else if (JSON.stringify(again.value, [...RECORD_KEYS, ...OPTIONAL_RECORD_KEYS]) !== JSON.stringify(record, [...RECORD_KEYS, ...OPTIONAL_RECORD_KEYS])) say("changes when imported again");
   return problems;
 }
 
@@ -99,13 +107,27 @@ export function safetyProblems(store: StoreSnapshot): string[] {
       if (!record) problems.push(`thread ${post} shows ${shown.id}, which has no record`);
       else if (record.status !== "approved") problems.push(`thread ${post} shows ${shown.id}, which is ${record.status}`);
       else if (record.post !== post) problems.push(`thread ${post} shows ${shown.id} of post ${record.post}`);
-      else if (Object.keys(shown).sort().join() !== "author,body,createdAt,id,parentId,website"
-        || shown.author !== record.author || shown.body !== record.body || shown.website !== record.website) {
+      else if (Object.keys(shown).sort().join() !== (record.byBlog ? `${PUBLIC_KEYS},byBlog`.split(",").sort().join() : PUBLIC_KEYS)
+        || shown.author !== record.author || shown.body !== record.body || shown.website !== record.website
+        || JSON.stringify(shown.content) !== JSON.stringify(renderContent(record.body, record.format))) {
         problems.push(`thread ${post} shows ${shown.id} differently from its record`);
-      }
+      } else problems.push(...contentProblems(shown.content ?? []).map((p) => `thread ${post} shows ${shown.id} with ${p}`));
     }
   }
   return problems;
+}
+
+/** What in a published content tree is outside the allow-list (tags, attributes, links other than http(s)). */
+export function contentProblems(nodes: readonly MarkupNode[]): string[] {
+  return nodes.flatMap((node): string[] => {
+    if (typeof node === "string") return [];
+    const problems = CONTENT_TAGS.includes(node.tag) ? [] : [`the tag ${node.tag}`];
+    for (const [name, value] of Object.entries(node.attrs)) {
+      if (!(CONTENT_ATTRIBUTES[node.tag] ?? []).includes(name)) problems.push(`the attribute ${name} on ${node.tag}`);
+      else if (name === "href" && !/^https?:\/\//.test(value)) problems.push(`a link to ${value}`);
+    }
+    return [...problems, ...contentProblems(node.children)];
+  });
 }
 
 /** Consistency, which must hold when nothing failed: published threads, counts and trust are exactly derived from the records. */
