@@ -2,6 +2,10 @@
 // approved `wp:comment` entries become comments on the post whose slug is the item's `wp:post_name`; pending,
 // spam, trashed entries and pingbacks are skipped and counted. Ids are `wp-<comment_id>`, so importing the same
 // file twice stores each comment once. The format is what WordPress's wp-admin/includes/export.php writes.
+// A comment's HTML is imported as WordPress stored it, with `format: "html"`: the worker renders WordPress's
+// comment tags onto the same tree as Markdown comments (worker/wp-html.ts, issue 15), so lists, quotes and
+// emphasis survive, and moderators still see the source. The post author's own replies (WordPress's
+// "bypostauthor") are imported with `byBlog`, so they carry the Author badge.
 import { XMLParser } from "fast-xml-parser";
 import type { ImportComment } from "./api.ts";
 import { CONTROL, decodeEntities, htmlToText, stripTags } from "./html-text.ts";
@@ -35,11 +39,18 @@ interface WxrComment {
   "wp:comment_approved"?: string;
   "wp:comment_type"?: string;
   "wp:comment_parent"?: string;
+  "wp:comment_user_id"?: string;
 }
 
 interface WxrItem {
   "wp:post_name"?: string;
+  "dc:creator"?: string;
   "wp:comment"?: WxrComment[];
+}
+
+interface WxrAuthor {
+  "wp:author_id"?: string;
+  "wp:author_login"?: string;
 }
 
 // The worker's limits (worker/schema.ts). Legacy data that breaks them is repaired where nothing is lost (a
@@ -63,15 +74,18 @@ export function parseWxr(xml: string): WxrImport {
   const parser = new XMLParser({
     ignoreAttributes: true,
     parseTagValue: false,
-    isArray: (name) => name === "item" || name === "wp:comment",
+    isArray: (name) => name === "item" || name === "wp:comment" || name === "wp:author",
   });
-  const doc = parser.parse(xml) as { rss?: { channel?: { item?: WxrItem[] } } };
+  const doc = parser.parse(xml) as { rss?: { channel?: { item?: WxrItem[]; "wp:author"?: WxrAuthor[] } } };
   if (!doc.rss?.channel) throw new Error("not a WordPress export: no <rss><channel>");
+  // WordPress names a post's author by login (dc:creator) and a comment's by user id: the list joins them.
+  const userIds = new Map((doc.rss.channel["wp:author"] ?? []).map((a) => [text(a["wp:author_login"]), text(a["wp:author_id"])]));
 
   const skipped: WxrSkipped = { pending: 0, spam: 0, trash: 0, pingbacks: 0, invalid: 0, tooLong: 0 };
   const comments: ImportComment[] = [];
   for (const item of doc.rss.channel.item ?? []) {
     const post = text(item["wp:post_name"]);
+    const postAuthorId = userIds.get(text(item["dc:creator"])) ?? "";
     const approved = new Map<string, ImportComment>();
     const parentOf = new Map<string, string>();
     for (const entry of item["wp:comment"] ?? []) {
@@ -83,7 +97,7 @@ export function parseWxr(xml: string): WxrImport {
       else if (status !== "1") skipped.trash++;
       else if (!["", "comment"].includes(text(entry["wp:comment_type"]))) skipped.pingbacks++;
       else {
-        const comment = toComment(entry, post);
+        const comment = toComment(entry, post, postAuthorId);
         if (!comment) skipped.invalid++;
         else if (comment.body.length > BODY_MAX) skipped.tooLong++;
         else approved.set(wpId, comment);
@@ -94,11 +108,13 @@ export function parseWxr(xml: string): WxrImport {
   return { comments, skipped };
 }
 
-function toComment(entry: WxrComment, post: string): ImportComment | null {
+function toComment(entry: WxrComment, post: string, postAuthorId: string): ImportComment | null {
   const wpId = text(entry["wp:comment_id"]);
   const createdAt = toIso(text(entry["wp:comment_date_gmt"])) ?? toIso(text(entry["wp:comment_date"]));
-  const body = htmlToText(text(entry["wp:comment_content"]));
-  if (!/^\d+$/.test(wpId) || !post || !createdAt || !body) return null;
+  // As stored, less what the worker refuses (control characters, CR), so the worker stores exactly this.
+  const body = text(entry["wp:comment_content"]).replace(/\r\n?/g, "\n").replace(CONTROL, "").trim();
+  if (!/^\d+$/.test(wpId) || !post || !createdAt || !htmlToText(body)) return null;
+  const userId = text(entry["wp:comment_user_id"]);
   const author = decodeEntities(stripTags(text(entry["wp:comment_author"]))).replace(CONTROL, "").replace(/\s+/g, " ").trim();
   const email = text(entry["wp:comment_author_email"]);
   return {
@@ -110,6 +126,8 @@ function toComment(entry: WxrComment, post: string): ImportComment | null {
     website: toWebsite(text(entry["wp:comment_author_url"])),
     body,
     createdAt,
+    format: "html",
+    ...(userId !== "" && userId !== "0" && userId === postAuthorId ? { byBlog: true } : {}),
   };
 }
 

@@ -3,9 +3,17 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { htmlToText } from "../../scripts/moderate/html-text.ts";
 import { isWxr, parseWxr } from "../../scripts/moderate/wxr.ts";
+import { toHtml } from "../../site/comment-thread.ts";
+import { renderContent } from "../../worker/content.ts";
 
 const FIXTURE = readFileSync(join(import.meta.dirname, "..", "fixtures", "wxr", "leadership-academy.xml"), "utf8");
-const byId = (id: string) => parseWxr(FIXTURE).comments.find((comment) => comment.id === id);
+const FORMATTED = readFileSync(join(import.meta.dirname, "..", "fixtures", "wxr", "formatted-comments.xml"), "utf8");
+const byId = (id: string, xml = FIXTURE) => parseWxr(xml).comments.find((comment) => comment.id === id);
+/** The HTML a reader gets for an imported comment: the worker's renderer, drawn as the site draws it. */
+const shown = (id: string) => {
+  const comment = byId(id, FORMATTED)!;
+  return renderContent(comment.body, comment.format).map(toHtml).join("");
+};
 
 describe("parseWxr", () => {
   it("takes only the approved comments, each on the post (or page) with the item's slug", () => {
@@ -41,13 +49,44 @@ describe("parseWxr", () => {
     expect(byId("wp-105")?.parentId).toBeNull();
   });
 
-  it("turns stored HTML into plain text: paragraphs, <br>, links with their address, entities", () => {
-    expect(byId("wp-101")?.body).toBe(
-      "A really useful summary & a fair challenge.\n\n" +
-        "Our trust tried this last year:\nit worked once the board owned it.\n\n" +
-        "See our report (http://www.example.org/report).",
+  it("keeps the comment's HTML as WordPress stored it, marked as html for the worker to render", () => {
+    expect(byId("wp-101")).toMatchObject({
+      format: "html",
+      body: '<p>A <strong>really</strong> useful summary &amp; a fair challenge.</p>\n<p>Our trust tried this last year:<br />\n' +
+        'it worked once the board owned it.</p>\nSee <a href="http://www.example.org/report" rel="nofollow">our report</a>.',
+    });
+  });
+
+  it("keeps each of WordPress's comment tags through import and rendering", () => {
+    expect(shown("wp-401")).toBe(
+      '<p><a href="https://example.org/link" rel="nofollow ugc noopener">a link</a>, <abbr title="National Health Service">NHS</abbr>, <strong>b</strong>, ' +
+        "<cite>cite</cite>, <code>code</code>, <del>del</del>, <em>em</em>, <em>i</em>, <q>q</q>, <s>s</s>, <s>strike</s>, <strong>strong</strong>.</p>" +
+        "<blockquote><p>A quoted line<br>and its second line.</p></blockquote>" +
+        "<ul><li>first bullet</li><li>second bullet</li></ul><ol><li>first step</li><li>second step</li></ol><p>Last paragraph.</p>",
     );
-    expect(byId("wp-201")?.body).toBe("Systems, not silos.\n\nThree things helped us:\n- shared goals\n- shared data");
+  });
+
+  it("keeps the lists, quotes and emphasis of a theme-unit-test comment, and the text of headings and tables", () => {
+    const html = shown("wp-403");
+    expect(html).toContain("<ul><li>list item<ul><li>nested item</li></ul></li></ul>");
+    expect(html).toContain("<blockquote><p>A blockquote with <em>emphasis</em> and <code>code</code>.</p></blockquote>");
+    expect(html).toMatch(/^<p>Heading 1<\/p><p>Heading 2<\/p>/);
+    expect(html).not.toMatch(/<h1|<h2|<table|<tr|<td|<th/);
+  });
+
+  it("makes hostile markup inert: no script, style, image, frame, handler or javascript: link, entities shown as text", () => {
+    const html = shown("wp-402");
+    expect(html).not.toMatch(/<script|<style|<img|<iframe|onerror|onclick|javascript:|data:text|href="\s/i);
+    expect(html).toContain("<p>Before</p><p>js link spaced data<br><strong>bold with a handler</strong> <em><strong>unclosed<br>");
+    expect(html).toContain("&#60;script&#62;alert(&#39;entity&#39;)&#60;/script&#62; &#38;lt;b&#38;gt; &#60;i&#62;");
+    expect(html).not.toContain("alert(&#39;script&#39;)");
+    expect(html).not.toContain("display:none");
+  });
+
+  it("marks the post author's own replies as the blog's, and no other registered user's", () => {
+    expect(byId("wp-404", FORMATTED)).toMatchObject({ byBlog: true, parentId: "wp-401" });
+    expect(byId("wp-405", FORMATTED)).not.toHaveProperty("byBlog");
+    expect(byId("wp-401", FORMATTED)).not.toHaveProperty("byBlog");
   });
 
   it("drops an empty email and a website that is not http(s), never passing a javascript: URL on", () => {
@@ -82,6 +121,11 @@ describe("parseWxr", () => {
   it("drops control characters the worker would refuse, keeping newlines", () => {
     const [only] = parseWxr(wxr(comment({ id: 1, author: "Ev\u0007e", body: "a\u001b[2Jb\nc" }))).comments;
     expect(only).toMatchObject({ author: "Eve", body: "a[2Jb\nc" });
+  });
+
+  it("stores line ends as the worker does (LF), so an import stores exactly what it sent", () => {
+    const [only] = parseWxr(wxr(comment({ id: 1, body: "a\r\nb\rc" }))).comments;
+    expect(only?.body).toBe("a\nb\nc");
   });
 
   it("nulls an email the worker's rule would refuse instead of losing the comment", () => {
