@@ -12,14 +12,11 @@ const section = document.querySelector<HTMLElement>("#comments[data-post]");
 async function loadThread(section: HTMLElement, thread: HTMLElement): Promise<void> {
   try {
     const comments = await fetchThread(api, section.dataset.post ?? "");
-    // A permalink (#comment-ID) to a comment approved after the build: the browser found nothing to scroll to
-    // and :target never applies to an element added later, so the script does both once it is drawn.
-    const id = location.hash.slice(1);
-    const wasDrawn = document.getElementById(id);
     updateThread(thread, comments, section.dataset.postTitle ?? "");
-    const target = document.getElementById(id);
-    // Only the update can have added it: every other id on the page was there before.
-    if (!wasDrawn && target) {
+    // A permalink (#comment-ID) to a comment approved after the build: the browser found nothing to scroll to,
+    // and :target never applies to an element added later, so the script does both once it is drawn.
+    const target = document.getElementById(location.hash.slice(1));
+    if (target && !target.matches(":target")) {
       target.classList.add("is-target");
       target.scrollIntoView();
     }

@@ -121,6 +121,13 @@ describe("a post page's comments section", () => {
     expect(local.text('#comment-form button[type="submit"]')).toBe("Post Comment");
   });
 
+  it("tells readers, beside the comment box, which Markdown they can use and that HTML is shown as typed", () => {
+    expect(local.attr("#comment-body", "aria-describedby")).toBe("comment-body-hint");
+    expect(local.text("#comment-body-hint")).toBe(
+      "You can use Markdown: **bold**, *italic*, `code`, lists (- or 1.), > quotes and [links](https://…). HTML is shown as you type it.",
+    );
+  });
+
   it("has a honeypot field named reference that keyboard and screen reader users never reach", () => {
     expect(local.attr("#comment-reference", "name")).toBe("reference");
     expect(local.attr("#comment-reference", "tabindex")).toBe("-1");
