@@ -37,7 +37,7 @@ describe.skipIf(NO_BROWSER_REASON !== null)("comments in the browser", () => {
     return comment!.id;
   }
 
-  function importApproved(post: string, comments: { id: string; author: string; body: string; website?: string | null; parentId?: string | null }[]): Promise<void> {
+  function importApproved(post: string, comments: { id: string; author: string; body: string; website?: string | null; parentId?: string | null; byBlog?: boolean }[]): Promise<void> {
     return stack.importComments(comments.map((c) => ({ post, email: null, website: null, parentId: null, createdAt: "2026-11-01T10:00:00.000Z", ...c })));
   }
 
@@ -141,7 +141,7 @@ describe.skipIf(NO_BROWSER_REASON !== null)("comments in the browser", () => {
     for (const payload of payloads) expect(await page.locator(".comment-content", { hasText: payload }).count()).toBeGreaterThan(0);
     expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
     expect(await page.locator("#comment-thread script, #comment-thread img, #comment-thread svg").count()).toBe(0);
-    const hrefs = await page.locator("#comment-thread a").evaluateAll((links) => links.map((a) => a.getAttribute("href") ?? ""));
+    const hrefs = await page.locator("#comment-thread .comment-author a, #comment-thread .comment-content a").evaluateAll((links) => links.map((a) => a.getAttribute("href") ?? ""));
     expect(hrefs.length).toBeGreaterThan(0);
     for (const href of hrefs) expect(href).toMatch(/^https?:\/\//);
     expect(dialogs).toEqual([]);
@@ -207,6 +207,53 @@ describe.skipIf(NO_BROWSER_REASON !== null)("comments in the browser", () => {
     await expect.poll(() => page.locator('[data-comment-count="post-147"]').textContent()).toBe("No replies yet");
     expect(asked.sort((a, b) => b - a)).toEqual([100, 50]);
     await context.close();
+  });
+
+  it("draws a comment's Markdown in the live thread: strong, code, a list and a nofollow link, with <script> as text", async () => {
+    const id = `formatted-${Date.now()}`;
+    await importApproved(POST, [{ id, author: "Formatter", body: "**bold** and `code` <script>window.__xss = 5</script>\n\n- first\n- [a link](https://example.org/live)" }]);
+    const page = await openPost(POST);
+    const content = page.locator(`#comment-${id} .comment-content`);
+    await expect.poll(() => content.count()).toBe(1);
+    expect(await content.locator("strong").textContent()).toBe("bold");
+    expect(await content.locator("code").textContent()).toBe("code");
+    expect(await content.locator("li").count()).toBe(2);
+    expect(await content.locator("li a").getAttribute("href")).toBe("https://example.org/live");
+    expect(await content.locator("li a").getAttribute("rel")).toBe("nofollow ugc noopener");
+    expect(await content.locator("p").first().textContent()).toBe("bold and code <script>window.__xss = 5</script>");
+    expect(await page.locator("#comment-thread script").count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    await page.context().close();
+  });
+
+  it("scrolls to and marks a permalinked comment that the script drew after the page loaded", async () => {
+    const id = `permalink-${Date.now()}`;
+    await importApproved(POST, [{ id, author: "Linked To", body: "Link straight to me." }]);
+    const context = await browser.newContext({ viewport: { width: 1000, height: 500 } });
+    const page = await context.newPage();
+    await page.goto(`${site.url}/posts/${POST}/#comment-${id}`);
+    const item = page.locator(`#comment-${id}`);
+    await expect.poll(() => item.getAttribute("class")).toBe("comment is-target");
+    expect(await item.locator(".comment-meta > a").getAttribute("href")).toBe(`#comment-${id}`);
+    expect(await item.locator(":scope > .comment-body").evaluate((el) => getComputedStyle(el).backgroundColor)).toBe("rgb(255, 249, 196)");
+    await expect.poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(0);
+    expect(await item.evaluate((el) => el.getBoundingClientRect().top >= 0 && el.getBoundingClientRect().top < innerHeight)).toBe(true);
+    await context.close();
+  });
+
+  it("shows the Author badge on the blog's own reply, and never on a reader's who asked for it", async () => {
+    const stamp = Date.now();
+    await importApproved(POST, [{ id: `blog-${stamp}`, author: "Leadership Academy", body: "From the blog.", byBlog: true }]);
+    const claimant = `Claimant ${stamp}`;
+    // The page's own script never sends these fields; a reader could, by hand.
+    const claim = { post: POST, author: claimant, email: "claim@example.org", body: "I am the author.", byBlog: true, role: "author" };
+    await stack.submit(claim as Parameters<Stack["submit"]>[0]);
+    await approveByAuthor(claimant);
+    const page = await openPost(POST);
+    await expect.poll(() => page.locator(".comment", { hasText: claimant }).count()).toBe(1);
+    expect(await page.locator(`#comment-blog-${stamp} .comment-badge`).textContent()).toBe("Author");
+    expect(await page.locator(".comment", { hasText: claimant }).locator(".comment-badge").count()).toBe(0);
+    await page.context().close();
   });
 
   it("has no axe-core accessibility violations on the home page and a post page with comments", async () => {

@@ -28,7 +28,7 @@ describe.skipIf(NO_BROWSER_REASON !== null)("approved comments in the static pag
       async beforeBuild({ importComments, submit, admin }) {
         await importComments(SEED_COMMENTS);
         await importComments([{ id: "static-reply", post: POST, parentId: "wp-1", author: "Static Reply", email: null, website: null,
-          body: "A reply that was approved before the build.", createdAt: "2026-11-01T09:00:00.000Z" }]);
+          body: "A reply with **bold** and `code`, approved before the build:\n\n- a list\n- [a link](https://example.org/static)", createdAt: "2026-11-01T09:00:00.000Z" }]);
         const id = await submit({ post: POST, author: "Newly Approved", email: "new@example.org", body: "Submitted and approved before the build." });
         expect((await admin(`/comments/${id}/approve`, { method: "POST" })).status).toBe(200);
       },
@@ -50,6 +50,32 @@ describe.skipIf(NO_BROWSER_REASON !== null)("approved comments in the static pag
     expect(await page.locator("noscript").count()).toBe(0);
     await page.goto(`${site.url}/`);
     expect(await page.locator(`[data-comment-count="${POST}"]`).textContent()).toBe("3 replies");
+    await context.close();
+  });
+
+  it("draws a comment's Markdown into the built page: strong, code, list items and a nofollow link", async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${site.url}/posts/${POST}/`);
+    const content = page.locator("#comment-static-reply > article .comment-content");
+    expect(await content.locator("strong").textContent()).toBe("bold");
+    expect(await content.locator("code").textContent()).toBe("code");
+    expect(await content.locator("ul > li").count()).toBe(2);
+    expect(await content.locator("li a").getAttribute("href")).toBe("https://example.org/static");
+    expect(await content.locator("li a").getAttribute("rel")).toBe("nofollow ugc noopener");
+    await context.close();
+  });
+
+  it("scrolls to and marks (:target) the comment a permalink opens, without JavaScript", async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1000, height: 500 } });
+    const page = await context.newPage();
+    await page.goto(`${site.url}/posts/${POST}/#comment-static-reply`);
+    const item = page.locator("#comment-static-reply");
+    expect(await item.locator(":scope > article .comment-meta > a").getAttribute("href")).toBe("#comment-static-reply");
+    expect(await item.evaluate((el) => el.matches(":target"))).toBe(true);
+    expect(await item.locator(":scope > .comment-body").evaluate((el) => getComputedStyle(el).backgroundColor)).toBe("rgb(255, 249, 196)");
+    expect(await page.evaluate(() => window.scrollY)).toBeGreaterThan(0);
+    expect(await item.evaluate((el) => el.getBoundingClientRect().top >= 0 && el.getBoundingClientRect().top < innerHeight)).toBe(true);
     await context.close();
   });
 

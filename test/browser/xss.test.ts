@@ -8,6 +8,8 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NO_BROWSER_REASON } from "../support/browser.ts";
 import { startStack, type Stack } from "../support/stack.ts";
+import type { MarkupNode } from "../../client/markup.ts";
+import { textOf } from "../../worker/content.ts";
 
 const POST = "local-leadership-capabilities";
 const OTHER_POST = "system-leadership-matters";
@@ -30,9 +32,13 @@ const websiteOf = (payload: string, i: number) => {
   return URL.canParse(url) ? url : `https://example.org/${i}`;
 };
 
-/** Tags and attributes the thread markup uses (client/markup.ts); anything else in the thread was injected. */
-const THREAD_TAGS = ["H2", "OL", "LI", "ARTICLE", "FOOTER", "B", "A", "TIME", "DIV", "P", "BR", "BUTTON"];
-const THREAD_ATTRIBUTES = ["class", "id", "href", "rel", "datetime", "type", "data-reply-to", "aria-label", "hidden", "dir"];
+/**
+ * Tags and attributes the thread markup uses (client/markup.ts), with what a comment's content may use (its
+ * CONTENT_TAGS, issue 15); anything else in the thread was injected.
+ */
+const THREAD_TAGS = ["H2", "OL", "LI", "ARTICLE", "FOOTER", "B", "A", "TIME", "DIV", "P", "BR", "BUTTON", "SPAN",
+  "EM", "STRONG", "CODE", "PRE", "BLOCKQUOTE", "UL", "ABBR", "CITE", "DEL", "Q", "S"];
+const THREAD_ATTRIBUTES = ["class", "id", "href", "rel", "datetime", "type", "data-reply-to", "aria-label", "hidden", "dir", "title", "start"];
 /** Tags and attributes of the /admin page's comment cards. */
 const ADMIN_TAGS = ["LI", "ARTICLE", "H3", "P", "TIME", "DIV", "BUTTON"];
 const ADMIN_ATTRIBUTES = ["class", "id", "data-id", "aria-labelledby", "aria-describedby", "datetime", "type", "disabled"];
@@ -42,6 +48,7 @@ interface Shown {
   author: string;
   website: string | null;
   body: string;
+  content: MarkupNode[];
 }
 
 if (NO_BROWSER_REASON) console.warn(NO_BROWSER_REASON);
@@ -57,17 +64,22 @@ describe.skipIf(NO_BROWSER_REASON !== null)("hostile comments in the browser", (
 
   beforeAll(async () => {
     expect(PAYLOADS.length).toBeGreaterThanOrEqual(100);
-    const approved = PAYLOADS.map((payload, i) => ({
+    const asMarkdown = PAYLOADS.map((payload, i) => ({
       id: `xss-${i}`, post: POST, parentId: i > 0 && i % 7 === 0 ? `xss-${i - 1}` : null, author: authorOf(payload), email: null,
       website: i % 3 === 2 ? null : websiteOf(payload, i), body: bodyOf(payload), createdAt: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString(),
     }));
-    const pending = approved.map((c) => ({ ...c, id: `xss-pending-${c.id}`, post: OTHER_POST, parentId: null, email: "moderator.sees@example.org", status: "pending" }));
+    // Each payload again as an imported WordPress comment (format "html"): the other renderer (issue 15).
+    const asWordPressHtml = asMarkdown.map((c, i) => ({
+      ...c, id: `xss-html-${i}`, parentId: null, format: "html", createdAt: new Date(Date.UTC(2026, 0, 2, 0, i)).toISOString(),
+    }));
+    const approved = [...asMarkdown, ...asWordPressHtml];
+    const pending = asMarkdown.map((c) => ({ ...c, id: `xss-pending-${c.id}`, post: OTHER_POST, parentId: null, email: "moderator.sees@example.org", status: "pending" }));
     // Imported before the build, so the static page carries the hostile thread too (issue 9).
     stack = await startStack({
       async beforeBuild({ worker, importComments }) {
         for (const batch of [approved, pending]) await importComments(batch);
         published = ((await (await fetch(`${worker.url}/api/comments?post=${POST}`)).json()) as { comments: Shown[] }).comments;
-        expect(published).toHaveLength(PAYLOADS.length);
+        expect(published).toHaveLength(2 * PAYLOADS.length);
       },
     });
     ({ worker, site, browser, siteUrl, admin } = stack);
@@ -114,13 +126,17 @@ describe.skipIf(NO_BROWSER_REASON !== null)("hostile comments in the browser", (
       for (const el of root?.querySelectorAll("*") ?? []) {
         if (!tags.includes(el.tagName)) problems.push(`<${el.tagName}> in ${rootSelector}`);
         for (const attr of el.attributes) if (!attributes.includes(attr.name)) problems.push(`${attr.name} on <${el.tagName}> in ${rootSelector}`);
-        if (el instanceof HTMLAnchorElement && !/^https?:\/\//.test(el.getAttribute("href") ?? "")) problems.push(`a link to ${el.getAttribute("href")}`);
+        // Links go to http(s) only, or (a comment's permalink) to a comment's own fragment.
+        if (el instanceof HTMLAnchorElement && !/^(?:https?:\/\/|#comment-[A-Za-z0-9_-]+$)/.test(el.getAttribute("href") ?? "")) problems.push(`a link to ${el.getAttribute("href")}`);
       }
       return problems;
     }, { rootSelector, tags, attributes });
   }
 
-  /** Each published comment is in the page with its name, website and text exactly as written: text, never markup. */
+  /**
+   * Each published comment is in the page with its name and website exactly as written, and the words of its text
+   * exactly as the worker's renderer published them (its Markdown or WordPress tags drawn, everything else text).
+   */
   async function mismatches(page: Page): Promise<string[]> {
     const drawn = await page.evaluate(() =>
       [...document.querySelectorAll("#comment-thread li.comment")].map((li) => ({
@@ -138,12 +154,12 @@ describe.skipIf(NO_BROWSER_REASON !== null)("hostile comments in the browser", (
       if (!d) problems.push(`${c.id} is missing`);
       else if (d.author !== c.author) problems.push(`${c.id}: name shown as ${JSON.stringify(d.author)}`);
       else if (d.href !== (c.website ? new URL(c.website).href : null)) problems.push(`${c.id}: website link ${d.href}`);
-      else if (squash(d.text) !== squash(c.body)) problems.push(`${c.id}: text shown as ${JSON.stringify(d.text.slice(0, 80))}`);
+      else if (squash(d.text) !== squash(textOf(c.content))) problems.push(`${c.id}: text shown as ${JSON.stringify(d.text.slice(0, 80))}`);
     }
     return problems;
   }
 
-  it(`shows all ${PAYLOADS.length} payloads as plain text through the comment script, and nothing runs`, async () => {
+  it(`shows all ${PAYLOADS.length} payloads, as Markdown and as imported WordPress HTML, inert through the comment script, and nothing runs`, async () => {
     const url = `${site.url}/posts/${POST}/`;
     const { page, events } = await open(url);
     await page.waitForLoadState("networkidle");
@@ -159,7 +175,7 @@ describe.skipIf(NO_BROWSER_REASON !== null)("hostile comments in the browser", (
 
   it("serves the same thread inert in the static HTML, for readers without JavaScript", async () => {
     const { page, events } = await open(`${site.url}/posts/${POST}/`, false);
-    expect(await page.locator("#comment-thread li.comment").count()).toBe(PAYLOADS.length);
+    expect(await page.locator("#comment-thread li.comment").count()).toBe(2 * PAYLOADS.length);
     expect(await injectedIn(page, "#comment-thread", THREAD_TAGS, THREAD_ATTRIBUTES)).toEqual([]);
     expect(await mismatches(page)).toEqual([]);
     expect(events).toEqual([]);
@@ -178,8 +194,14 @@ describe.skipIf(NO_BROWSER_REASON !== null)("hostile comments in the browser", (
   it("never turns javascript:, data: or any other non-http(s) address into a link, even if the service sent one", async () => {
     const tricks = ["javascript:alert(1)", "JaVaScRiPt:alert(1)", " javascript:alert(1)", "java\tscript:alert(1)", "\u0001javascript:alert(1)",
       "data:text/html,<script>alert(1)</script>", "vbscript:msgbox(1)", "jav&#x09;ascript:alert(1)", "//evil.example/x", "/relative", "ftp://example.org/", "mailto:a@example.org"];
+    // A content tree no worker would publish: the script must draw only allow-listed tags, attributes and http(s) links.
+    const content = (website: string): MarkupNode[] => [
+      { tag: "p", attrs: { onclick: "alert(1)", style: "x" }, children: [{ tag: "a", attrs: { href: website, onmouseover: "alert(1)" }, children: [website] }] },
+      { tag: "img", attrs: { src: "x", onerror: "alert(1)" }, children: [] }, { tag: "script", attrs: {}, children: ["alert(1)"] },
+      { tag: "iframe", attrs: { src: website }, children: [] }, { tag: "abbr", attrs: { title: "t", onclick: "alert(1)" }, children: ["t"] },
+    ];
     const thread = tricks.map((website, i) => ({
-      id: `trick-${i}`, parentId: null, author: `Trick ${i}`, website, body: `${website} and ${website.toUpperCase()}`, createdAt: "2026-02-01T10:00:00.000Z",
+      id: `trick-${i}`, parentId: null, author: `Trick ${i}`, website, body: `${website} and ${website.toUpperCase()}`, content: content(website), createdAt: "2026-02-01T10:00:00.000Z",
     }));
     const context = await browser.newContext();
     await context.route(`${worker.url}/api/comments?post=${OTHER_POST}`, (route) =>
@@ -193,7 +215,7 @@ describe.skipIf(NO_BROWSER_REASON !== null)("hostile comments in the browser", (
     await page.goto(`${site.url}/posts/${OTHER_POST}/`);
     await expect.poll(() => page.locator("#comment-thread li.comment").count()).toBe(tricks.length);
     expect(await page.locator("#comment-thread .comment-author a").count()).toBe(0);
-    const hrefs = await page.locator("#comment-thread a").evaluateAll((links) => links.map((a) => a.getAttribute("href")));
+    const hrefs = await page.locator("#comment-thread .comment-author a, #comment-thread .comment-content a").evaluateAll((links) => links.map((a) => a.getAttribute("href")));
     expect(hrefs.filter((href) => !/^https?:\/\//.test(href ?? ""))).toEqual([]);
     expect(await injectedIn(page, "#comment-thread", THREAD_TAGS, THREAD_ATTRIBUTES)).toEqual([]);
     expect(dialogs).toEqual([]);
@@ -217,7 +239,7 @@ describe.skipIf(NO_BROWSER_REASON !== null)("hostile comments in the browser", (
     await page.waitForTimeout(300);
     expect(await injectedIn(page, "#comments", ADMIN_TAGS, ADMIN_ATTRIBUTES)).toEqual([]);
     const bodies = await page.locator("#comments .body").allTextContents();
-    expect(bodies.sort()).toEqual(published.map((c) => c.body).sort());
+    expect(bodies.sort()).toEqual(published.filter((c) => !c.id.startsWith("xss-html-")).map((c) => c.body).sort());
     expect(events).toEqual([]);
     await page.context().close();
   });
