@@ -134,6 +134,22 @@ interface Delimiter {
 type Token = MarkupNode | Delimiter;
 
 const isDelimiter = (token: Token): token is Delimiter => typeof token === "object" && "char" in token;
+
+/** The match of a sticky pattern at `text[index]` (no slicing: a paragraph is scanned once, not copied per character). */
+function matchAt(pattern: RegExp, text: string, index: number): RegExpExecArray | null {
+  pattern.lastIndex = index;
+  return pattern.exec(text);
+}
+const BACKTICKS = /`+/y;
+/** What a paragraph's scan works out once: its backtick runs, and (at the first "[") its matching brackets. */
+interface Scan {
+  runs: Map<number, number[]>;
+  brackets?: Map<number, number>;
+}
+const STARS = /\*+/y;
+const UNDERSCORES = /_+/y;
+const AUTOLINK = /<(https?:\/\/[^\s<>]+)>/iy;
+const DESTINATION = /\(\s*(<[^<>\n]*>|(?:[^\s()\\]|\\.|\((?:[^\s()\\]|\\.)*\))+)(?:\s+("[^"]*"|'[^']*'))?\s*\)/y;
 const WHITESPACE = /\s/u;
 const PUNCTUATION = /[\p{P}\p{S}]/u;
 
@@ -156,15 +172,16 @@ function tokenize(text: string, links: boolean): Token[] {
     flush();
     tokens.push(token);
   };
+  const scan: Scan = { runs: backtickRuns(text) };
+  const { runs } = scan;
   for (let i = 0; i < text.length; ) {
     const c = text[i]!;
-    const rest = text.slice(i);
     if (c === "\\" && ESCAPABLE.test(text[i + 1] ?? "")) {
       plain += text[i + 1];
       i += 2;
     } else if (c === "`") {
-      const run = /^`+/.exec(rest)![0];
-      const end = closingBackticks(text, i + run.length, run.length);
+      const run = matchAt(BACKTICKS, text, i)![0];
+      const end = closingBackticks(runs, i + run.length, run.length);
       if (end < 0) {
         plain += run;
         i += run.length;
@@ -175,11 +192,11 @@ function tokenize(text: string, links: boolean): Token[] {
       push(h("code", {}, code));
       i = end + run.length;
     } else if (c === "*" || c === "_") {
-      const run = (c === "*" ? /^\*+/ : /^_+/).exec(rest)![0];
+      const run = matchAt(c === "*" ? STARS : UNDERSCORES, text, i)![0];
       push(delimiter(c, run.length, text[i - 1] ?? " ", text[i + run.length] ?? " "));
       i += run.length;
     } else {
-      const found = links ? linkAt(text, i) : null;
+      const found = links ? linkAt(text, i, scan) : null;
       if (found) {
         push(found.link);
         i += found.length;
@@ -193,12 +210,28 @@ function tokenize(text: string, links: boolean): Token[] {
   return tokens;
 }
 
-/** The index of the next backtick run of exactly `length`, or -1. */
-function closingBackticks(text: string, from: number, length: number): number {
-  const runs = /`+/g;
-  runs.lastIndex = from;
-  for (let match = runs.exec(text); match; match = runs.exec(text)) if (match[0].length === length) return match.index;
-  return -1;
+/** The start of every backtick run in `text`, by run length, in order. */
+function backtickRuns(text: string): Map<number, number[]> {
+  const runs = new Map<number, number[]>();
+  for (const match of text.matchAll(/`+/g)) {
+    const starts = runs.get(match[0].length) ?? [];
+    starts.push(match.index);
+    runs.set(match[0].length, starts);
+  }
+  return runs;
+}
+
+/** The start of the first backtick run of exactly `length` at or after `from`, or -1 (a binary search). */
+function closingBackticks(runs: Map<number, number[]>, from: number, length: number): number {
+  const starts = runs.get(length) ?? [];
+  let low = 0;
+  let high = starts.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (starts[middle]! < from) low = middle + 1;
+    else high = middle;
+  }
+  return starts[low] ?? -1;
 }
 
 /** A delimiter run with CommonMark's flanking rules; `_` does not open or close inside a word (snake_case). */
@@ -210,18 +243,19 @@ function delimiter(char: "*" | "_", count: number, before: string, after: string
 }
 
 /** A link starting at `text[index]`: [label](http…), <http…> or a bare http(s) address; null for anything else. */
-function linkAt(text: string, index: number): { link: MarkupElement; length: number } | null {
+function linkAt(text: string, index: number, scan: Scan): { link: MarkupElement; length: number } | null {
   const c = text[index];
   if (c === "h") return bareUrlAt(text, index);
   if (c === "<") {
-    const auto = /^<(https?:\/\/[^\s<>]+)>/i.exec(text.slice(index));
+    const auto = matchAt(AUTOLINK, text, index);
     const link = auto ? linkTo(auto[1]!, auto[1]!) : null;
     return link && auto ? { link, length: auto[0].length } : null;
   }
   if (c !== "[") return null;
-  const labelEnd = closingBracket(text, index);
+  scan.brackets ??= matchBrackets(text, scan.runs);
+  const labelEnd = scan.brackets.get(index) ?? -1;
   if (labelEnd < 0 || text[labelEnd + 1] !== "(") return null;
-  const destination = /^\(\s*(<[^<>\n]*>|(?:[^\s()\\]|\\.|\((?:[^\s()\\]|\\.)*\))+)(?:\s+("[^"]*"|'[^']*'))?\s*\)/.exec(text.slice(labelEnd + 1));
+  const destination = matchAt(DESTINATION, text, labelEnd + 1);
   if (!destination) return null;
   const href = destination[1]!.replace(/^<|>$/g, "").replace(/\\([!-/:-@[-`{-~])/g, "$1");
   const link = linkTo(href, ...inline(text.slice(index + 1, labelEnd), false));
@@ -229,20 +263,24 @@ function linkAt(text: string, index: number): { link: MarkupElement; length: num
   return link ? { link, length: labelEnd + 1 + destination[0].length - index } : null;
 }
 
-/** The index of the `]` that closes the `[` at `open` (brackets may nest; escaped ones and code do not count), or -1. */
-function closingBracket(text: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < text.length; i++) {
+/**
+ * For each `[` in `text`, the index of the `]` that closes it (brackets nest; escaped ones and those in code spans
+ * do not count). One pass for the whole paragraph, so many unclosed brackets cost no more than a few.
+ */
+function matchBrackets(text: string, runs: Map<number, number[]>): Map<number, number> {
+  const closes = new Map<number, number>();
+  const open: number[] = [];
+  for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (c === "\\") i++;
     else if (c === "`") {
-      const run = /^`+/.exec(text.slice(i))![0];
-      const end = closingBackticks(text, i + run.length, run.length);
+      const run = matchAt(BACKTICKS, text, i)![0];
+      const end = closingBackticks(runs, i + run.length, run.length);
       i = end < 0 ? i + run.length - 1 : end + run.length - 1;
-    } else if (c === "[") depth++;
-    else if (c === "]" && --depth === 0) return i;
+    } else if (c === "[") open.push(i);
+    else if (c === "]" && open.length > 0) closes.set(open.pop()!, i);
   }
-  return -1;
+  return closes;
 }
 
 /**

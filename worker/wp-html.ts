@@ -19,7 +19,8 @@ const CONTAINERS = new Set(["blockquote", "ul", "ol", "li"]);
 // Tags that end a paragraph when they open or close, though they are not kept themselves.
 const BREAKS = /^(?:p|div|h[1-6]|pre|table|thead|tbody|tr|hr|section|article|header|footer|address|dl|dt|dd|figure|figcaption|center|form|fieldset|details|summary|main|nav|aside)$/;
 const DROPPED_WITH_CONTENT = /^(?:script|style|template|textarea|title|xmp|noscript|iframe|noembed|noframes)$/;
-const TOKEN = /<!--[\s\S]*?(?:-->|$)|<(\/?)([A-Za-z][A-Za-z0-9]*)((?:[^>"']|"[^"]*"|'[^']*')*)>/g;
+// A tag's attributes are bounded (WordPress writes short ones) so a "<" without its ">" costs little, whatever follows.
+const TOKEN = /<!--[\s\S]*?(?:-->|$)|<(\/?)([A-Za-z][A-Za-z0-9]*)((?:[^>"']|"[^"]{0,512}"|'[^']{0,512}'){0,512})>/g;
 const ATTRIBUTE = /([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?/g;
 
 // A paragraph boundary inside a container while the tree is built; finish() turns runs between them into <p>s.
