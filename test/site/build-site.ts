@@ -10,8 +10,11 @@ import { vi } from "vitest";
 export const ROOT = resolve(import.meta.dirname, "..", "..");
 export const FIXTURES = join(ROOT, "test", "fixtures", "site");
 
-/** What a project copy needs besides its posts (client/ for the comment script the build bundles). */
-const SITE_SOURCES = [".eleventy.ts", "site", "layouts", "posts/posts.11tydata.ts", "client"];
+/**
+ * What a project copy needs besides its posts: client/ for the comment script the build bundles, worker/ for the
+ * comment renderer the build uses on threads published before comments had a content tree (site/comments-data.ts).
+ */
+const SITE_SOURCES = [".eleventy.ts", "site", "layouts", "posts/posts.11tydata.ts", "client", "worker"];
 
 export interface BuiltSite {
   dir: string;
