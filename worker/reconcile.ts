@@ -35,8 +35,12 @@ export async function drainInbox(env: Env): Promise<{ added: number }> {
   return { added };
 }
 
-/** Walks up to `pages` pages of comment keys from `cursor`, adopting every record the ledger has never seen. */
-export async function scanComments(env: Env, cursor: string | null, pages = SCAN_PAGES_PER_CALL): Promise<ScanOutcome> {
+/**
+ * Walks up to `pages` pages of comment keys from `cursor`, adopting every record the ledger has never seen. `arrival`:
+ * treat a pending one as a new submission (the returning-commenter rule applies); the v1 migration keeps records as
+ * they were decided.
+ */
+export async function scanComments(env: Env, cursor: string | null, pages = SCAN_PAGES_PER_CALL, { arrival = true } = {}): Promise<ScanOutcome> {
   const outcome: ScanOutcome = { scanned: 0, added: 0, present: 0, cursor };
   for (let page = 0; page < pages; page++) {
     const listed = await listCommentPage(env.COMMENTS, outcome.cursor);
@@ -46,7 +50,8 @@ export async function scanComments(env: Env, cursor: string | null, pages = SCAN
     const records = await getComments(env.COMMENTS, [...unknown]);
     if (records.length > 0) {
       const entries = records.map((record): LedgerEntry => ({ record, emailHash: hashes.get(record.id) ?? null }));
-      const { added, present } = await callLedger(env, (ledger) => ledger.adopt(entries, autoApprove(env)));
+      const options = arrival ? autoApprove(env) : { autoApproveReturning: false };
+      const { added, present } = await callLedger(env, (ledger) => ledger.adopt(entries, options));
       outcome.added += added;
       outcome.present += present;
     }

@@ -11,7 +11,7 @@ import { deriveImportId, hashEmail } from "../ids.ts";
 import type { LedgerEntry } from "../moderation.ts";
 import { findPost, listPosts } from "../posts.ts";
 import { purgeThread } from "../read-cache.ts";
-import { scanComments } from "../reconcile.ts";
+import { SCAN_PAGES_PER_CALL, scanComments } from "../reconcile.ts";
 import { IdSchema, type ImportItem, ImportSchema, MAX_IMPORT_BYTES, StatusSchema, validate } from "../schema.ts";
 
 export const admin = new Hono<AppEnv>();
@@ -151,7 +151,9 @@ admin.post("/rebuild", async (c) => {
 // bounded number of pages per call from `?cursor=`; repeat with the returned cursor until `done`. Idempotent.
 admin.post("/migrate", async (c) => {
   const cursor = c.req.query("cursor") || null;
-  const outcome = await scanComments(c.env, cursor);
+  const pages = c.req.query("pages") === undefined ? SCAN_PAGES_PER_CALL : Number(c.req.query("pages"));
+  if (!Number.isInteger(pages) || pages < 1 || pages > SCAN_PAGES_PER_CALL) throw badRequest(`pages must be a whole number from 1 to ${SCAN_PAGES_PER_CALL}.`);
+  const outcome = await scanComments(c.env, cursor, pages, { arrival: false });
   const done = outcome.cursor === null;
   if (done) await callLedger(c.env, (ledger) => ledger.republish({ force: true }));
   return c.json({ ...outcome, done });
