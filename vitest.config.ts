@@ -12,7 +12,14 @@ export default defineConfig({
         test: { name: "site", environment: "node", include: ["test/site/**/*.test.ts"], testTimeout: 60_000 },
       },
       {
-        plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" } })],
+        // Local KV does not enforce KV's one write a second to a key, so the route tests let the ledger write as
+        // fast as it likes; test/worker/ledger-*.test.ts run the ledger against a KV double that enforces the rule.
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: { bindings: { TEST_KV_WRITE_SPACING_MS: "0" } },
+          }),
+        ],
         test: { name: "worker", include: ["test/worker/**/*.test.ts"], testTimeout: 30_000 },
       },
       {

@@ -1,9 +1,9 @@
-// `npm run bench` (issue 7): build speed, rebuild time, page weight, API throughput, time to comments and KV
-// cost, each next to a baseline measured in the same run. Prints a Markdown table (README "Performance") and
+// `npm run bench`: build speed, rebuild time, page weight, API throughput, time to comments, KV cost and how a
+// moderation action scales with the comments stored, each next to a baseline measured in the same run. Prints a Markdown table (README "Performance") and
 // writes bench/results.json. `npm run bench -- --quick` runs everything smaller (under a minute).
 //
 // Options: --quick   smaller sizes, fewer runs, shorter loads
-//          --only=site,rebuild,weight,api,browser,kv   run some sections (rebuild needs site)
+//          --only=site,rebuild,weight,api,browser,kv,moderation   run some sections (rebuild needs site)
 //          --seed=N  the post generator's seed (default 7)
 import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, release, totalmem } from "node:os";
@@ -15,6 +15,7 @@ import { benchApi, POST, prepareApi, type ApiOptions } from "./api-throughput.ts
 import { cleanupAll, onCleanup } from "./cleanup.ts";
 import { DEFAULT_SEED } from "./generate-posts.ts";
 import { benchKvCost } from "./kv-cost.ts";
+import { benchModerationScale, type ModerationScaleOptions } from "./moderation-scale.ts";
 import { round, scratchDir } from "./measure.ts";
 import { benchPageWeight } from "./page-weight.ts";
 import { benchRebuild } from "./rebuild.ts";
@@ -29,6 +30,7 @@ interface Sizes {
   rebuildEdits: number;
   api: ApiOptions;
   browserLoads: number;
+  moderation: ModerationScaleOptions;
 }
 
 /** Every size is here, so the quick run is the full run scaled down, not a different benchmark. */
@@ -38,6 +40,7 @@ const FULL: Sizes = {
   rebuildEdits: 5,
   api: { threadComments: 20, getConnections: 50, getSeconds: 10, warmupSeconds: 2, posts: 500, postConnections: 20, rounds: 5 },
   browserLoads: 10,
+  moderation: { sizes: [200, 2_000, 20_000, 100_000], posts: 500, approvalsPerSize: 9 },
 };
 const QUICK: Sizes = {
   buildPosts: [100, 300],
@@ -45,8 +48,9 @@ const QUICK: Sizes = {
   rebuildEdits: 3,
   api: { threadComments: 20, getConnections: 50, getSeconds: 1, warmupSeconds: 0.5, posts: 100, postConnections: 20, rounds: 2 },
   browserLoads: 3,
+  moderation: { sizes: [200, 2_000, 5_000], posts: 100, approvalsPerSize: 5 },
 };
-const SECTIONS = ["kv", "weight", "site", "rebuild", "api", "browser"] as const;
+const SECTIONS = ["kv", "weight", "site", "rebuild", "api", "browser", "moderation"] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values } = parseArgs({
@@ -119,6 +123,7 @@ try {
     results.timeToComments = await section("browser", () =>
       benchTimeToComments({ siteUrl: servers.siteUrl, siteDir: servers.siteDir, post: POST, comments: sizes.api.threadComments, loads: sizes.browserLoads }));
   }
+  if (wants("moderation")) results.moderation = await section("moderation", () => benchModerationScale(sizes.moderation, log));
 } finally {
   await cleanupAll();
 }

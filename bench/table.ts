@@ -2,6 +2,7 @@
 // every measurement next to its same-run baseline, the ratio, the issue's target and whether it is met.
 import type { ApiResult, Comparison } from "./api-throughput.ts";
 import type { KvCostResult } from "./kv-cost.ts";
+import type { ModerationScaleResult } from "./moderation-scale.ts";
 import type { PageWeightResult } from "./page-weight.ts";
 import { BUDGETS } from "./page-weight.ts";
 import type { RebuildResult } from "./rebuild.ts";
@@ -15,6 +16,7 @@ export interface BenchResults {
   api?: ApiResult;
   timeToComments?: TimeToCommentsResult;
   kv?: KvCostResult;
+  moderation?: ModerationScaleResult;
   errors: Record<string, string>;
 }
 
@@ -140,6 +142,18 @@ function kvRows(kv: KvCostResult): Row[] {
   return rows;
 }
 
+function moderationRows(m: ModerationScaleResult): Row[] {
+  const first = m.sizes[0]!;
+  return m.sizes.map((s) => [
+    `Approve through the HTTP API, ${int(s.stored)} comments stored (${m.commentsOnPost} on the post; median of ${m.options.approvalsPerSize})`,
+    `${s.approveMedianMs} ms (p90 ${s.approveP90Ms} ms)`,
+    s === first ? "" : `${first.approveMedianMs} ms at ${int(first.stored)} stored`,
+    s === first ? "" : times(s.approveMedianMs / first.approveMedianMs),
+    s === m.sizes.at(-1) ? `<= 2x of ${int(first.stored)}` : "",
+    s === m.sizes.at(-1) ? verdict(m.ratio <= 2) : "",
+  ]);
+}
+
 /** The whole table, in Markdown. */
 export function renderTable(results: BenchResults): string {
   const rows: Row[] = [];
@@ -149,6 +163,7 @@ export function renderTable(results: BenchResults): string {
   if (results.api) rows.push(...apiRows(results.api));
   if (results.timeToComments) rows.push(timeToCommentsRow(results.timeToComments));
   if (results.kv) rows.push(...kvRows(results.kv));
+  if (results.moderation) rows.push(...moderationRows(results.moderation));
   for (const [section, message] of Object.entries(results.errors)) rows.push([section, `FAILED: ${message.split("\n")[0]}`, "", "", "", "**error**"]);
   const header: Row = ["Benchmark", "Measured", "Baseline (same run)", "Ratio", "Target", "Verdict"];
   const line = (cells: readonly string[]) => `| ${cells.map((c) => c.replaceAll("|", "\\|")).join(" | ")} |`;

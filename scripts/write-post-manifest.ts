@@ -8,6 +8,7 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import matter from "gray-matter";
+import { annotatePostError } from "../site/annotations.ts";
 import { checkPost, createSlugRegister, PostError, type Post } from "../site/front-matter.ts";
 
 /** The manifest the worker imports. */
@@ -60,6 +61,8 @@ if (import.meta.main) {
     console.log(`write-post-manifest: ${count} post${count === 1 ? "" : "s"} -> ${relative(process.cwd(), resolve(outFile))}`);
   } catch (error) {
     if (!(error instanceof PostError)) throw error;
+    // In GitHub Actions, also an annotation on the key's line (paths are relative to the working directory).
+    annotatePostError(error);
     console.error(`write-post-manifest: ${error.message}`);
     process.exitCode = 1;
   }

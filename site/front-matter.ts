@@ -65,9 +65,25 @@ export interface Post extends FrontMatter {
   file: string;
 }
 
-/** A build-breaking problem in a post, always naming the file (and the key, when there is one). */
+/** One problem in one post: the file as an author types it, the front-matter key (if any), the full sentence. */
+export interface PostProblem {
+  file: string;
+  key?: string;
+  message: string;
+}
+
+/**
+ * A build-breaking problem in a post, always naming the file (and the key, when there is one). The message is
+ * every problem, one a line; `problems` keeps them apart, so CI can annotate each on its line
+ * (site/annotations.ts).
+ */
 export class PostError extends Error {
   override name = "PostError";
+  problems: PostProblem[];
+  constructor(problems: PostProblem[]) {
+    super(problems.map((problem) => problem.message).join("\n"));
+    this.problems = problems;
+  }
 }
 
 /** "posts/foo.md" for "./posts/foo.md" or "posts\\foo.md": the path as an author would type it. */
@@ -86,11 +102,12 @@ function describe(input: unknown): string {
   return JSON.stringify(input) ?? String(input);
 }
 
-function describeIssue(file: string, issue: v.BaseIssue<unknown>): string {
-  const key = issue.path?.[0]?.key;
-  const subject = typeof key === "string" ? `front matter "${key}"` : "front matter";
-  if (issue.input === undefined) return `${file}: ${subject} is required`;
-  return `${file}: ${subject} ${issue.message} (got ${describe(issue.input)})`;
+function describeIssue(file: string, issue: v.BaseIssue<unknown>): PostProblem {
+  const pathKey = issue.path?.[0]?.key;
+  const key = typeof pathKey === "string" ? pathKey : undefined;
+  const subject = key === undefined ? "front matter" : `front matter "${key}"`;
+  if (issue.input === undefined) return { file, key, message: `${file}: ${subject} is required` };
+  return { file, key, message: `${file}: ${subject} ${issue.message} (got ${describe(issue.input)})` };
 }
 
 /**
@@ -100,24 +117,27 @@ function describeIssue(file: string, issue: v.BaseIssue<unknown>): string {
 export function checkPost(file: string, data: unknown): Post {
   const where = displayPath(file);
   const slug = slugOf(file);
-  const problems: string[] = [];
+  const problems: PostProblem[] = [];
   if (!SLUG_PATTERN.test(slug)) {
-    problems.push(
-      `${where}: the file name "${slug}" must be a slug (lowercase letters, digits and single hyphens), ` +
+    problems.push({
+      file: where,
+      message:
+        `${where}: the file name "${slug}" must be a slug (lowercase letters, digits and single hyphens), ` +
         `because it becomes the post's URL /posts/<slug>/`,
-    );
+    });
   }
   const result = v.safeParse(FrontMatterSchema, data ?? {});
   if (!result.success) problems.push(...result.issues.map((issue) => describeIssue(where, issue)));
-  if (problems.length > 0 || !result.success) throw new PostError(problems.join("\n"));
+  if (problems.length > 0 || !result.success) throw new PostError(problems);
   return { ...result.output, slug, file: where };
 }
 
-/** The message for a date Eleventy is about to parse, or null when it is a date we accept. */
-export function checkDate(file: string, value: unknown): string | null {
+/** The problem with a date Eleventy is about to parse, or null when it is a date we accept. */
+export function checkDate(file: string, value: unknown): PostProblem | null {
   const result = v.safeParse(PostDateSchema, value);
   if (result.success) return null;
-  return `${displayPath(file)}: front matter "date" ${DATE} (got ${describe(value)})`;
+  const where = displayPath(file);
+  return { file: where, key: "date", message: `${where}: front matter "date" ${DATE} (got ${describe(value)})` };
 }
 
 /** Remembers which file claimed each slug, so a second post with the same slug fails instead of overwriting. */
@@ -127,7 +147,8 @@ export function createSlugRegister(): { claim(post: Pick<Post, "slug" | "file">)
     claim({ slug, file }) {
       const owner = owners.get(slug);
       if (owner !== undefined && owner !== file) {
-        throw new PostError(`${file}: duplicate slug "${slug}": ${owner} already uses /posts/${slug}/`);
+        const message = `${file}: duplicate slug "${slug}": ${owner} already uses /posts/${slug}/`;
+        throw new PostError([{ file, message }]);
       }
       owners.set(slug, file);
     },

@@ -1,8 +1,8 @@
 // What every route shares: the Hono environment type and small readers of the request and configuration.
 import type { Context } from "hono";
-import { hashEmail } from "./ids.ts";
+import { StoreUnavailableError } from "./errors.ts";
+import type { ModerationLedger } from "./ledger-object.ts";
 import type { PostInfo } from "./posts.ts";
-import { listPosts } from "./posts.ts";
 
 export interface AppEnv {
   Bindings: Env;
@@ -12,15 +12,18 @@ export interface AppEnv {
 
 export type AppContext = Context<AppEnv>;
 
-/** Everything moderation needs: the store, the known posts and the salted email hash. */
-export interface Moderation {
-  ns: KVNamespace;
-  posts: PostInfo[];
-  hashEmail(email: string): Promise<string>;
+/** The one moderation ledger (a Durable Object) of this deployment. */
+export function ledgerOf(env: Env): DurableObjectStub<ModerationLedger> {
+  return (env.LEDGER as DurableObjectNamespace<ModerationLedger>).getByName("ledger");
 }
 
-export function moderationFor(env: Env): Moderation {
-  return { ns: env.COMMENTS, posts: listPosts(), hashEmail: (email) => hashEmail(email, env.IP_HASH_SALT) };
+/** Calls the ledger; a failure to reach it (or one inside it) is a 503, like a KV outage. */
+export async function callLedger<T>(env: Env, call: (ledger: DurableObjectStub<ModerationLedger>) => Promise<T>): Promise<T> {
+  try {
+    return await call(ledgerOf(env));
+  } catch (cause) {
+    throw new StoreUnavailableError("the moderation ledger failed", { cause });
+  }
 }
 
 /** The browser origins allowed to post and read cross-origin (ALLOWED_ORIGINS, comma-separated). */

@@ -7,6 +7,8 @@
 import { readDeployHookState, writeDeployHookState, type DeployHookState } from "./store.ts";
 
 export const DEFAULT_INTERVAL_SECONDS = 60;
+/** The repository_dispatch event type the deploy workflow runs on. */
+export const DEPLOY_HOOK_EVENT = "comments-changed";
 /** Must match the every-minute entry of wrangler.toml's [triggers] crons. (Not exported from index.ts:
  * workerd takes every export of the main module for a handler.) */
 export const DEPLOY_HOOK_CRON = "* * * * *";
@@ -20,10 +22,26 @@ function due(state: DeployHookState, env: Env, now: Date): boolean {
   return state.lastCalledAt === null || now.getTime() - Date.parse(state.lastCalledAt) >= intervalMs(env);
 }
 
+/**
+ * The hook request. The body is what GitHub's repository_dispatch needs (`event_type`, which
+ * .github/workflows/deploy.yml listens for); a Pages deploy hook ignores it. DEPLOY_HOOK_AUTHORIZATION, when set,
+ * is sent as the Authorization header (e.g. "Bearer <GitHub token>"). GitHub's API also wants a User-Agent.
+ * https://docs.github.com/rest/repos/repos#create-a-repository-dispatch-event
+ */
+export function hookRequest(env: Env): RequestInit {
+  const headers: Record<string, string> = {
+    "content-type": "application/json",
+    accept: "application/vnd.github+json",
+    "user-agent": "leadership-academy-comments",
+  };
+  if (env.DEPLOY_HOOK_AUTHORIZATION) headers.authorization = env.DEPLOY_HOOK_AUTHORIZATION;
+  return { method: "POST", headers, body: JSON.stringify({ event_type: DEPLOY_HOOK_EVENT }) };
+}
+
 async function callHook(env: Env, url: string, now: Date): Promise<void> {
   let ok = false;
   try {
-    const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    const response = await fetch(url, hookRequest(env));
     await response.body?.cancel();
     ok = response.ok;
     if (!ok) console.error(`deploy hook answered ${response.status}; the cron will ask again`);

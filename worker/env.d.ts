@@ -11,8 +11,12 @@ interface WorkerSecrets {
   NOTIFY_WEBHOOK_URL?: string;
   /** Asked (POST) to rebuild the static site after a moderation action: a Pages deploy hook or a CI webhook. */
   DEPLOY_HOOK_URL?: string;
+  /** Sent as the hook's Authorization header, e.g. "Bearer <token>" for GitHub's repository_dispatch. */
+  DEPLOY_HOOK_AUTHORIZATION?: string;
   /** At most one deploy-hook call per this many seconds (default 60); later actions are flushed by the cron. */
   DEPLOY_HOOK_MIN_INTERVAL_SECONDS?: string;
+  /** Tests only: the ledger's gap between two writes of one KV key (production KV allows one a second: never set it). */
+  TEST_KV_WRITE_SPACING_MS?: string;
 }
 
 interface Env extends WorkerSecrets {}

@@ -1,18 +1,21 @@
-// The comment service (issue 4): assembles the Hono app from the public and moderator routes, the one error
+// The comment service: assembles the Hono app from the public and moderator routes, the one error
 // handler and the cron repair. The app is exported so tests can call `app.fetch(request, env, ctx)` with an
 // amended env (for example TURNSTILE_SECRET set); the default export is what Cloudflare runs.
 import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import { adminPage } from "./admin-page.ts";
-import { type AppContext, type AppEnv, allowedOrigins, isFormPost, moderationFor, siteUrl } from "./context.ts";
+import { type AppContext, type AppEnv, allowedOrigins, isFormPost, siteUrl } from "./context.ts";
 import { ApiError, RETRY_AFTER_UNAVAILABLE_SECONDS, StoreUnavailableError } from "./errors.ts";
 import { FORM_PAGE_CSP, renderFormErrorPage } from "./form-page.ts";
 import { rejectForeignOrigins } from "./guard.ts";
 import { DEPLOY_HOOK_CRON, flushPendingRebuild } from "./deploy-hook.ts";
-import { rebuildAll } from "./moderation.ts";
+import { drainInbox, reconcile } from "./reconcile.ts";
 import { admin } from "./routes/admin.ts";
 import { comments } from "./routes/comments.ts";
+
+// The moderation ledger's Durable Object class must be exported by the main module (wrangler.toml binds it).
+export { ModerationLedger } from "./ledger-object.ts";
 
 export const app = new Hono<AppEnv>();
 
@@ -90,14 +93,16 @@ app.onError((err, c) => {
 export default {
   fetch: app.fetch,
   /**
-   * The crons (wrangler.toml [triggers]): every minute, a site rebuild still owed after a burst of moderation
-   * (deploy-hook.ts); every hour, the repair that re-derives published data where it differs from the records.
+   * The crons (wrangler.toml [triggers]): every minute, submissions that could not reach the ledger (the inbox)
+   * and a site rebuild still owed after a burst of moderation (deploy-hook.ts); every hour, the reconcile's next
+   * pages of the walk through KV (reconcile.ts).
    */
   async scheduled(controller, env, ctx) {
     if (controller.cron === DEPLOY_HOOK_CRON) {
+      ctx.waitUntil(drainInbox(env).then((outcome) => outcome.added > 0 && console.log("inbox taken in", outcome)));
       ctx.waitUntil(flushPendingRebuild(env));
       return;
     }
-    ctx.waitUntil(rebuildAll(moderationFor(env)).then((outcome) => console.log("scheduled rebuild", outcome)));
+    ctx.waitUntil(reconcile(env).then((outcome) => console.log("scheduled reconcile", outcome)));
   },
 } satisfies ExportedHandler<Env>;

@@ -1,201 +1,184 @@
-// Moderation actions and how they reach readers. Each action changes a record, then re-derives the post's
-// published thread and the counts from the records (publishPost), trusting the change it just made over what
-// KV may still return: KV is eventually consistent, so a read right after a write can be stale.
-// Order matters for faults: a thread only ever grows after its records do and shrinks before they do, so a
-// failure half-way (answered 503; every action is safe to retry) never publishes something unapproved.
-// rebuildAll is the repair: it derives everything from the records again, and the hourly cron runs it.
-import type { Moderation } from "./context.ts";
-import { invalidFields } from "./errors.ts";
-import { deriveImportId } from "./ids.ts";
-import type { FieldErrors, ImportItem, Status } from "./schema.ts";
-import type { AdminComment, ListedComment } from "./store.ts";
-import * as store from "./store.ts";
-import { buildThread, compareByCreated } from "./thread.ts";
+// Moderation actions on the ledger, and how they reach readers. Each action commits to the ledger (one atomic,
+// strongly consistent step), marks what it changed in the outbox, and lets the publisher write it to KV.
+// An action answers once its post's thread and the counts are written, or, when KV's one-write-a-second rule or
+// an outage holds a write back, after at most `maxWaitMs` (the answer then says `published: false`; the
+// Durable Object's alarm finishes the write). The worker calls these through the Durable Object (ledger-object.ts);
+// tests call them directly with a KV double and a fake clock.
+import type { AdminComment } from "./comment.ts";
+import type { Ledger, OutboxKey, QueueFilter } from "./ledger.ts";
+import type { Publisher } from "./publisher.ts";
+import type { FieldErrors, Status } from "./schema.ts";
 
-export interface PublishChange {
-  /** The record as it now is (it may not be visible in KV yet). */
-  record?: AdminComment;
-  /** A record being deleted (it may still be visible in KV). */
-  deletedId?: string;
+/** A record and the salted hash of its email (null when it has none), as the worker hands them over. */
+export interface LedgerEntry {
+  record: AdminComment;
+  emailHash: string | null;
 }
 
-/** The ids of each known post's approved comments, from the list's metadata in one pass: no record is read. */
-function approvedIdsByPost(listed: readonly ListedComment[], known: readonly string[]): Map<string, string[]> {
-  const byPost = new Map(known.map((slug) => [slug, [] as string[]]));
-  for (const c of listed) if (c.status === "approved") byPost.get(c.post)?.push(c.id);
-  return byPost;
+export interface ActionOutcome {
+  record: AdminComment;
+  /** Whether the change is in KV (readers see it within KV's propagation time) when the action answers. */
+  published: boolean;
 }
 
-/** Each post's count of approved comments. */
-function countsOf(byPost: ReadonlyMap<string, readonly string[]>): Record<string, number> {
-  return Object.fromEntries([...byPost].map(([slug, ids]) => [slug, ids.length]));
+/** `fields` names every entry that stopped the import (nothing was imported then); null on success. */
+export interface ImportOutcome {
+  imported: number;
+  skipped: number;
+  fields: FieldErrors | null;
 }
 
-/**
- * Re-derives one post's thread from its records and rewrites the counts; returns the comment list it read, for
- * reuse. Costs one list, the post's approved records (bulk reads of 100) and two writes, whatever the number
- * of posts: the other posts' counts come from the list's metadata.
- */
-export async function publishPost(m: Moderation, post: string, change: PublishChange = {}): Promise<ListedComment[]> {
-  const listed = await store.listComments(m.ns);
-  const known = m.posts.map((p) => p.slug);
-  const byPost = approvedIdsByPost(listed, known);
-  const ids = new Set(byPost.get(post));
-  if (change.deletedId) ids.delete(change.deletedId);
-  const fresh = change.record?.post === post ? change.record : undefined;
-  if (fresh) ids.delete(fresh.id);
-  const records = await store.getComments(m.ns, [...ids]);
-  if (fresh) records.push(fresh);
+export interface ModerationOptions {
+  ledger: Ledger;
+  publisher: Publisher;
+  knownPosts: () => readonly string[];
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+  /** How long an action waits for KV to accept its writes before answering (0: it does not wait). */
+  maxWaitMs: number;
+}
 
-  const thread = buildThread(records, post);
-  const counts = countsOf(byPost);
-  if (byPost.has(post)) {
-    await store.writeThread(m.ns, post, thread);
-    counts[post] = thread.length;
+const postKeys = (posts: Iterable<string>): OutboxKey[] => [...[...posts].map((post) => `thread:${post}` as const), "counts"];
+
+export class Moderation {
+  readonly #o: ModerationOptions;
+
+  constructor(options: ModerationOptions) {
+    this.#o = options;
   }
-  await store.writeCounts(m.ns, counts);
-  return listed;
-}
 
-/** Approves or rejects a comment and publishes the change; null when the id is unknown. */
-export async function setStatus(m: Moderation, id: string, status: "approved" | "rejected", now = new Date()): Promise<AdminComment | null> {
-  const record = await store.getComment(m.ns, id);
-  if (!record) return null;
-  const updated: AdminComment = { ...record, status, moderatedAt: now.toISOString() };
-  const emailHash = record.email ? await m.hashEmail(record.email) : null;
-  if (status === "approved") {
-    await store.putComment(m.ns, updated, emailHash);
-    await publishPost(m, record.post, { record: updated });
-    if (emailHash) await store.setTrusted(m.ns, emailHash, true);
-  } else {
-    const listed = await publishPost(m, record.post, { record: updated });
-    await store.putComment(m.ns, updated, emailHash);
-    if (emailHash) await refreshTrust(m, listed, emailHash, id);
+  get ledger(): Ledger {
+    return this.#o.ledger;
   }
-  return updated;
-}
 
-/** Deletes a comment for good, unpublishing it first; returns the deleted record, or null when unknown. */
-export async function deleteComment(m: Moderation, id: string): Promise<AdminComment | null> {
-  const record = await store.getComment(m.ns, id);
-  if (!record) return null;
-  const listed = await publishPost(m, record.post, { deletedId: id });
-  // Trust before the record: if either write fails the record is still there, so the retry finishes the job (a retry
-  // after the record was gone would answer 404 and leave the email trusted until the next rebuild).
-  if (record.email) await refreshTrust(m, listed, await m.hashEmail(record.email), id);
-  await store.deleteComment(m.ns, id);
-  return record;
-}
-
-/** An email stays trusted while another of its comments is approved. */
-async function refreshTrust(m: Moderation, listed: ListedComment[], emailHash: string, changedId: string): Promise<void> {
-  if (!listed.some((c) => c.e === emailHash && c.status === "approved" && c.id !== changedId)) {
-    await store.setTrusted(m.ns, emailHash, false);
-  }
-}
-
-/** Every record, oldest first: the export (and the import format). */
-export async function exportComments(m: Moderation): Promise<AdminComment[]> {
-  const listed = await store.listComments(m.ns);
-  return (await store.getComments(m.ns, listed.map((c) => c.id))).sort(compareByCreated);
-}
-
-/** The moderation queue: records filtered by status and post, oldest first. */
-export async function listQueue(m: Moderation, filter: { status?: Status; post?: string }): Promise<AdminComment[]> {
-  const listed = (await store.listComments(m.ns)).filter(
-    (c) => (!filter.status || c.status === filter.status) && (!filter.post || c.post === filter.post),
-  );
-  const records = await store.getComments(m.ns, listed.map((c) => c.id));
-  // Metadata can lag the record by a moment; the record is the truth.
-  return records.filter((r) => !filter.status || r.status === filter.status).sort(compareByCreated);
-}
-
-/**
- * Imports comments (legacy or a backup). Idempotent: an id already stored is skipped, and an entry without an
- * id gets one derived from its content. Imported entries keep a given status, else they are approved.
- * All-or-nothing: any unknown post or parent fails the whole batch with every problem named.
- */
-export async function importComments(m: Moderation, items: ImportItem[], now = new Date()): Promise<{ imported: number; skipped: number }> {
-  const existing = new Map((await store.listComments(m.ns)).map((c) => [c.id, c.post]));
-  const batch = new Map<string, AdminComment>();
-  const errors: FieldErrors = {};
-  let skipped = 0;
-  for (const [index, item] of items.entries()) {
-    const id = item.id ?? (await deriveImportId(item.post, item.author, item.createdAt, item.body));
-    if (!m.posts.some((p) => p.slug === item.post)) errors[`${index}.post`] = `There is no post "${item.post}".`;
-    if (existing.has(id) || batch.has(id)) {
-      skipped++;
-      continue;
-    }
-    const moderatedAt = item.status === "pending" ? null : (item.moderatedAt ?? now.toISOString());
-    batch.set(id, { ...item, id, moderatedAt });
-  }
-  for (const [index, item] of items.entries()) {
-    if (item.parentId === null) continue;
-    const parentPost = batch.get(item.parentId)?.post ?? existing.get(item.parentId);
-    if (parentPost !== item.post) errors[`${index}.parentId`] = `Comment ${item.parentId} is not on post "${item.post}".`;
-  }
-  if (Object.keys(errors).length > 0) throw invalidFields(errors, "Nothing was imported: some entries need correcting.");
-
-  const records = [...batch.values()];
-  for (let i = 0; i < records.length; i += 50) {
-    await Promise.all(
-      records.slice(i, i + 50).map(async (r) => store.putComment(m.ns, r, r.email ? await m.hashEmail(r.email) : null)),
-    );
-  }
-  // Even when every entry was already stored: a retry after a failure half-way (records written, rebuild not run)
-  // must still publish them.
-  if (items.length > 0) await rebuildAll(m);
-  return { imported: records.length, skipped };
-}
-
-/**
- * Derives every published thread, the counts and the trusted emails from the records again, writing only what
- * differs: the repair for anything a race or an outage left behind. A post whose published ids already match
- * the approved ids in the list is left alone without reading its records (records never change after they
- * are written, except their status), unless `force` asks for every thread to be re-derived from its records.
- * Trusted emails come from the list's salted hashes, or, forced, from the records' emails hashed anew (which
- * also heals a changed IP_HASH_SALT). The hourly cron runs it unforced; `POST /api/admin/rebuild` forces it.
- */
-export async function rebuildAll(m: Moderation, { force = false } = {}): Promise<{ posts: number; comments: number; written: number }> {
-  const listed = await store.listComments(m.ns);
-  const known = m.posts.map((p) => p.slug);
-  const current = await store.readThreads(m.ns, known);
-  const byPost = approvedIdsByPost(listed, known);
-  const counts = countsOf(byPost);
-  const approvedRecords: AdminComment[] = [];
-  let written = 0;
-  for (const slug of known) {
-    const published = (current.get(slug) ?? []).map((c) => c.id);
-    const approved = byPost.get(slug) ?? [];
-    if (!force && sameIds(published, approved)) continue;
-    // Both sets: the list's metadata may lag a record's status, and the record decides.
-    const records = await store.getComments(m.ns, [...new Set([...published, ...approved])]);
-    approvedRecords.push(...records.filter((r) => r.status === "approved"));
-    const thread = buildThread(records, slug);
-    counts[slug] = thread.length;
-    if (JSON.stringify(thread) !== JSON.stringify(current.get(slug) ?? [])) {
-      await store.writeThread(m.ns, slug, thread);
-      written++;
+  /** Marks keys dirty, publishes, and waits (bounded) until they are written. */
+  async #publish(keys: OutboxKey[]): Promise<boolean> {
+    const { publisher, now, sleep, maxWaitMs } = this.#o;
+    this.#o.ledger.markDirty(keys, now());
+    const deadline = now() + maxWaitMs;
+    await publisher.flush();
+    for (;;) {
+      const until = publisher.waitingUntil(keys);
+      if (until === 0) return true;
+      if (until > deadline) return false;
+      await sleep(Math.max(0, until - now()));
+      await publisher.flush();
     }
   }
-  if (JSON.stringify(counts) !== JSON.stringify(await store.readCounts(m.ns))) {
-    await store.writeCounts(m.ns, counts);
-    written++;
-  }
-  const shouldTrust = new Set(
-    force
-      ? await Promise.all(approvedRecords.filter((r) => r.email !== null).map((r) => m.hashEmail(r.email!)))
-      : listed.filter((c) => c.status === "approved" && c.e).map((c) => c.e!),
-  );
-  const trusted = new Set(await store.listTrusted(m.ns));
-  for (const hash of shouldTrust) if (!trusted.has(hash)) await store.setTrusted(m.ns, hash, true);
-  for (const hash of trusted) if (!shouldTrust.has(hash)) await store.setTrusted(m.ns, hash, false);
-  return { posts: known.length, comments: Object.values(counts).reduce((a, b) => a + b, 0), written };
-}
 
-function sameIds(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  const set = new Set(a);
-  return b.every((id) => set.has(id));
+  /**
+   * A new submission (or one the reconcile found in KV). Idempotent: a known id keeps its ledger state. A pending
+   * record from an email with an approved comment is approved at once when `autoApproveReturning` is on.
+   */
+  async ingest(entry: LedgerEntry, { autoApproveReturning = false } = {}): Promise<Status | "deleted"> {
+    const { ledger } = this.#o;
+    const known = ledger.get(entry.record.id);
+    if (known) return known.status;
+    if (ledger.knownIds([entry.record.id]).size > 0) return "deleted";
+    let record = entry.record;
+    if (record.status === "pending" && autoApproveReturning && entry.emailHash && ledger.isTrusted(entry.emailHash)) {
+      record = { ...record, status: "approved", moderatedAt: new Date(this.#o.now()).toISOString() };
+    }
+    ledger.insert([{ record, emailHash: entry.emailHash }]);
+    // A pending comment changes nothing readers see; an approved one is published in one pass (never waiting).
+    if (record.status === "approved") {
+      this.#o.ledger.markDirty(postKeys([record.post]), this.#o.now());
+      await this.#o.publisher.flush();
+    }
+    return record.status;
+  }
+
+  /** Whether a reader may reply to `parentId` on `post`: it must be an approved comment there. */
+  canReplyTo(parentId: string, post: string): boolean {
+    return this.#o.ledger.isApprovedOn(parentId, post);
+  }
+
+  /** Approves, rejects or (later) marks a comment; null when the id is unknown or deleted. */
+  async setStatus(id: string, status: Status): Promise<ActionOutcome | null> {
+    const changed = this.#o.ledger.setStatus(id, status, new Date(this.#o.now()).toISOString());
+    if (!changed) return null;
+    const published = await this.#publish(postKeys([changed.after.post]));
+    return { record: changed.after, published };
+  }
+
+  /** Deletes a comment for good: unpublished, its KV record erased, a tombstone left; null when unknown. */
+  async remove(id: string): Promise<ActionOutcome | null> {
+    const record = this.#o.ledger.tombstone(id, new Date(this.#o.now()).toISOString());
+    if (!record) return null;
+    const published = await this.#publish([...postKeys([record.post]), `erase:${id}`]);
+    return { record, published };
+  }
+
+  /**
+   * Imports records (a backup or a legacy export). Ids already live are skipped; a deleted id is restored.
+   * All-or-nothing: any unknown post or parent fails the whole batch with every problem named.
+   */
+  async importEntries(entries: readonly LedgerEntry[]): Promise<ImportOutcome> {
+    const { ledger } = this.#o;
+    const known = new Set(this.#o.knownPosts());
+    const batch = new Map<string, LedgerEntry>();
+    const fields: FieldErrors = {};
+    let skipped = 0;
+    for (const [index, entry] of entries.entries()) {
+      const { id, post } = entry.record;
+      if (!known.has(post)) fields[`${index}.post`] = `There is no post "${post}".`;
+      if (batch.has(id) || ledger.get(id)) skipped++;
+      else batch.set(id, entry);
+    }
+    for (const [index, { record }] of entries.entries()) {
+      if (record.parentId === null) continue;
+      const parentPost = batch.get(record.parentId)?.record.post ?? ledger.postOf(record.parentId);
+      if (parentPost !== record.post) fields[`${index}.parentId`] = `Comment ${record.parentId} is not on post "${record.post}".`;
+    }
+    if (Object.keys(fields).length > 0) return { imported: 0, skipped: 0, fields };
+    const posts = ledger.insert([...batch.values()]);
+    await this.#publish(postKeys(posts));
+    return { imported: batch.size, skipped, fields: null };
+  }
+
+  /** Of these ids (from a KV scan), the ones the ledger has never seen, live or deleted. */
+  unknownIds(ids: readonly string[]): string[] {
+    const known = this.#o.ledger.knownIds(ids);
+    return ids.filter((id) => !known.has(id));
+  }
+
+  /**
+   * Takes in records found in KV that the ledger lacks: comments stored while the ledger was unreachable, or a
+   * v1 namespace being migrated (its records' statuses were the truth then). Never overrides the ledger.
+   */
+  async adopt(entries: readonly LedgerEntry[], options: { autoApproveReturning?: boolean } = {}): Promise<{ added: number; present: number }> {
+    let added = 0;
+    for (const entry of entries) {
+      const before = this.#o.ledger.knownIds([entry.record.id]).size;
+      await this.ingest(entry, options);
+      if (before === 0) added++;
+    }
+    return { added, present: entries.length - added };
+  }
+
+  /**
+   * Re-derives every post's thread (or these posts') and the counts, and waits (bounded) for the writes. `force`
+   * writes even a value KV should already hold: the repair for a KV value changed or lost behind the ledger's back.
+   */
+  async republish({ force = false, posts = this.#o.knownPosts() }: { force?: boolean; posts?: readonly string[] } = {}): Promise<{ posts: number; comments: number; published: boolean }> {
+    const keys = postKeys(posts);
+    if (force) this.#o.ledger.forgetPublished(keys);
+    const published = await this.#publish(keys);
+    const counts = this.#o.ledger.approvedCounts();
+    const comments = posts.reduce((sum, post) => sum + (counts.get(post) ?? 0), 0);
+    return { posts: posts.length, comments, published };
+  }
+
+  /** The alarm: whatever the outbox still holds. */
+  flush(): Promise<void> {
+    return this.#o.publisher.flush();
+  }
+
+  get(id: string): AdminComment | null {
+    return this.#o.ledger.get(id);
+  }
+
+  queue(filter: QueueFilter): AdminComment[] {
+    return this.#o.ledger.queue(filter);
+  }
 }

@@ -1,12 +1,14 @@
-// The only code that touches KV. The model (versioned keys, so a later layout can live beside this one):
-//   v1:comment:<id>      one record per comment (the export format), metadata { post, status, e? } so a list()
-//                        gives the moderation queue without a get per comment. The public POST writes only this.
-//   v1:thread:<post>     the published thread: public comments, oldest first.
-//   v1:counts            { slug: approved count } for the home page.
-//   v1:trusted:<hash>    "this email has an approved comment" (AUTO_APPROVE_RETURNING).
+// The only code that touches KV. KV takes the submissions and serves what readers read; the moderation ledger (a
+// Durable Object, ledger.ts) is the truth about every comment's status and the only writer of the published keys:
+//   v1:comment:<id>      one record per submission, written by the public POST (its own key: safe under any
+//                        concurrency), metadata { post, status, e? }. In a v1 namespace (before the ledger) the
+//                        record's status was the truth; the migration copies it into the ledger (reconcile.ts).
+//                        A delete erases it; other moderation leaves it as it was submitted.
+//   v1:inbox:<id>        "this submission is in KV but the ledger could not be told": the reconcile takes it in.
+//   v1:thread:<post>     the published thread: public comments, oldest first (written by publisher.ts only).
+//   v1:counts            { slug: approved count } for the home page (written by publisher.ts only).
 //   v1:deploy-hook       { lastCalledAt, pending }: coalesces the site-rebuild requests (deploy-hook.ts).
-// Threads, counts and trust keys are derived from the records by moderation actions and rebuilds (publish.ts),
-// never patched in place, so a rebuild always repairs them. Any KV failure becomes StoreUnavailableError (503).
+// Any KV failure becomes StoreUnavailableError (503).
 import { StoreUnavailableError } from "./errors.ts";
 import type { AdminComment, PublicComment } from "./comment.ts";
 import type { Status } from "./schema.ts";
@@ -25,11 +27,10 @@ export interface ListedComment extends CommentMeta {
 }
 
 const COMMENT_PREFIX = "v1:comment:";
-const TRUSTED_PREFIX = "v1:trusted:";
+const INBOX_PREFIX = "v1:inbox:";
 const COUNTS_KEY = "v1:counts";
 const commentKey = (id: string) => COMMENT_PREFIX + id;
 const threadKey = (post: string) => `v1:thread:${post}`;
-const trustedKey = (hash: string) => TRUSTED_PREFIX + hash;
 
 /** Edge cache time for published data (KV's minimum is 30 s). */
 export const READ_CACHE_TTL_SECONDS = 30;
@@ -64,18 +65,11 @@ export function deleteComment(ns: KVNamespace, id: string): Promise<void> {
   return kv("delete", () => ns.delete(commentKey(id)));
 }
 
-/** Every comment's id and metadata, in key order (new ids sort by submission time). */
-export async function listComments(ns: KVNamespace): Promise<ListedComment[]> {
-  const listed: ListedComment[] = [];
-  let cursor: string | undefined;
-  for (;;) {
-    const page = await kv("list", () => ns.list<CommentMeta>({ prefix: COMMENT_PREFIX, cursor }));
-    for (const key of page.keys) {
-      if (key.metadata) listed.push({ id: key.name.slice(COMMENT_PREFIX.length), ...key.metadata });
-    }
-    if (page.list_complete) return listed;
-    cursor = page.cursor;
-  }
+/** One page (up to 1,000) of comment keys with their metadata, from `cursor`; `cursor` null when it was the last. */
+export async function listCommentPage(ns: KVNamespace, cursor: string | null): Promise<{ comments: ListedComment[]; cursor: string | null }> {
+  const page = await kv("list", () => ns.list<CommentMeta>({ prefix: COMMENT_PREFIX, cursor }));
+  const comments = page.keys.flatMap((key) => (key.metadata ? [{ id: key.name.slice(COMMENT_PREFIX.length), ...key.metadata }] : []));
+  return { comments, cursor: page.list_complete ? null : page.cursor };
 }
 
 /** The records with these ids, in the same order, skipping any that no longer exist (bulk gets of 100). */
@@ -119,27 +113,19 @@ export function writeCounts(ns: KVNamespace, counts: Record<string, number>): Pr
   return kv("put", () => ns.put(COUNTS_KEY, JSON.stringify(counts)));
 }
 
-/** Whether an email (by hash) has an approved comment. */
-export async function isTrusted(ns: KVNamespace, emailHash: string): Promise<boolean> {
-  return (await kv("get", () => ns.get(trustedKey(emailHash)))) !== null;
+/** Notes a submission the ledger has not taken in yet (its own key, like the record). */
+export function putInbox(ns: KVNamespace, id: string): Promise<void> {
+  return kv("put", () => ns.put(INBOX_PREFIX + id, "1"));
 }
 
-export function setTrusted(ns: KVNamespace, emailHash: string, trusted: boolean): Promise<void> {
-  return kv(trusted ? "put" : "delete", () =>
-    trusted ? ns.put(trustedKey(emailHash), "1") : ns.delete(trustedKey(emailHash)),
-  );
+/** Up to 1,000 ids waiting in the inbox. */
+export async function listInbox(ns: KVNamespace): Promise<string[]> {
+  const page = await kv("list", () => ns.list({ prefix: INBOX_PREFIX }));
+  return page.keys.map((key) => key.name.slice(INBOX_PREFIX.length));
 }
 
-/** Every trusted email hash. */
-export async function listTrusted(ns: KVNamespace): Promise<string[]> {
-  const hashes: string[] = [];
-  let cursor: string | undefined;
-  for (;;) {
-    const page = await kv("list", () => ns.list({ prefix: TRUSTED_PREFIX, cursor }));
-    hashes.push(...page.keys.map((key) => key.name.slice(TRUSTED_PREFIX.length)));
-    if (page.list_complete) return hashes;
-    cursor = page.cursor;
-  }
+export function deleteInbox(ns: KVNamespace, id: string): Promise<void> {
+  return kv("delete", () => ns.delete(INBOX_PREFIX + id));
 }
 
 const DEPLOY_HOOK_KEY = "v1:deploy-hook";

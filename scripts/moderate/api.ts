@@ -28,6 +28,15 @@ export class ImportRefusedError extends CliError {
   }
 }
 
+/** One step of the migration walk through KV's comment records (POST /api/admin/migrate). */
+export interface MigrateStep {
+  scanned: number;
+  added: number;
+  present: number;
+  cursor: string | null;
+  done: boolean;
+}
+
 export interface AdminClient {
   list(status: CommentStatus, post?: string): Promise<AdminComment[]>;
   show(id: string): Promise<{ comment: AdminComment; postTitle: string | null }>;
@@ -36,6 +45,7 @@ export interface AdminClient {
   remove(id: string): Promise<void>;
   exportAll(): Promise<AdminComment[]>;
   importComments(comments: readonly ImportComment[]): Promise<ImportResult>;
+  migrateStep(cursor: string | null): Promise<MigrateStep>;
   /** Whether the site has this post (the public thread answers 404 for an unknown one). */
   postExists(slug: string): Promise<boolean>;
 }
@@ -127,6 +137,10 @@ export function createAdminClient(config: CliConfig): AdminClient {
         throw new ImportRefusedError(error.message, error.fields);
       }
       return (await readJson(response, "Import")) as ImportResult;
+    },
+    async migrateStep(cursor) {
+      const query = cursor === null ? "" : `?${new URLSearchParams({ cursor })}`;
+      return (await readJson(await call("POST", `/api/admin/migrate${query}`), "Migration")) as MigrateStep;
     },
     async postExists(slug) {
       const response = await call("GET", `/api/comments?${new URLSearchParams({ post: slug })}`);

@@ -88,6 +88,28 @@ const COMMANDS: Record<string, Command> = {
       return report.problems.length > 0 ? EXIT_FAILED : EXIT_OK;
     },
   },
+  migrate: {
+    options: { cursor: { type: "string" } },
+    min: 0,
+    many: false,
+    async run({ values }, io, client) {
+      const api = client();
+      let cursor = values.cursor === undefined ? null : String(values.cursor);
+      const total = { scanned: 0, added: 0, present: 0 };
+      for (;;) {
+        const step = await api.migrateStep(cursor);
+        total.scanned += step.scanned;
+        total.added += step.added;
+        total.present += step.present;
+        cursor = step.cursor;
+        if (step.done) break;
+        // Printed as it goes, so an interrupted run can be resumed where it stopped.
+        io.err(`… ${total.scanned} scanned so far; to resume: npm run moderate -- migrate --cursor ${cursor}`);
+      }
+      io.out(`migrated: ${plural(total.scanned, "comment record")} scanned, ${total.added} added to the ledger, ${total.present} already there; every thread republished`);
+      return EXIT_OK;
+    },
+  },
 };
 
 /** Runs the CLI on `argv` (the arguments after the script name) and returns the exit code. */

@@ -13,6 +13,7 @@ Commands:
   delete <id>...                            remove comments for good
   export [--output <file>]                  every comment as JSON, the import format
   import <file> [--dry-run]                 a JSON export (a backup) or a WordPress export (WXR)
+  migrate [--cursor <cursor>]               bring a v1 store's comments into the moderation ledger
 
 Environment:
   COMMENTS_API_URL  the comment worker (default: http://localhost:8787)
@@ -73,4 +74,14 @@ keep their ids as wp-<comment_id>.
 
 Options:
   -n, --dry-run  show what would be imported without sending anything`,
+
+  migrate: `Usage: npm run moderate -- migrate [--cursor <cursor>]
+
+Brings every comment record in KV that the moderation ledger does not hold yet into it, with the status the
+record has (in a v1 store, before the ledger, the record's status was the truth), then republishes every thread
+and the counts from the ledger. Run it once after deploying the ledger over a v1 namespace.
+
+It is idempotent (a comment the ledger holds, live or deleted, is never changed) and resumable: it walks the
+records a few thousand at a time and prints a cursor after each step; --cursor starts from one. It prints how
+many records it scanned, added and found already there.`,
 };

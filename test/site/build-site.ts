@@ -96,9 +96,11 @@ let queue: Promise<unknown> = Promise.resolve();
 
 /**
  * Builds never read a developer's running comment service or their snapshot unless a test says so: the
- * default service address refuses connections at once, and each build gets its own snapshot file.
+ * default service address refuses connections at once, and each build gets its own snapshot file. Nor do
+ * they print GitHub annotations when the tests run in Actions: a fixture's broken post is meant to fail, and
+ * must not show as an error in the pull request (a test that wants them passes GITHUB_ACTIONS itself).
  */
-const QUIET_COMMENTS = { COMMENTS_API_URL: "http://127.0.0.1:9" };
+const QUIET_COMMENTS = { COMMENTS_API_URL: "http://127.0.0.1:9", GITHUB_ACTIONS: "false" };
 
 async function buildNow({ project = ROOT, runMode = "build", env: given = {} }: BuildOptions): Promise<BuiltSite> {
   const dir = mkdtempSync(join(tmpdir(), "site-build-"));

@@ -66,7 +66,11 @@ describe("checkPost", () => {
 describe("checkDate", () => {
   it("passes real dates and names the file for the rest", () => {
     expect(checkDate("posts/a.md", new Date("2012-01-01"))).toBeNull();
-    expect(checkDate("./posts/a.md", "soon")).toBe('posts/a.md: front matter "date" must be a date like 2012-09-24 (got "soon")');
+    expect(checkDate("./posts/a.md", "soon")).toEqual({
+      file: "posts/a.md",
+      key: "date",
+      message: 'posts/a.md: front matter "date" must be a date like 2012-09-24 (got "soon")',
+    });
   });
 });
 

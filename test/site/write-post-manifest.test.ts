@@ -92,11 +92,27 @@ describe("node scripts/write-post-manifest.ts", () => {
     const run = promisify(execFile)(
       process.execPath,
       [join(ROOT, "scripts/write-post-manifest.ts"), "posts", "out/posts.generated.json"],
-      { cwd: root },
+      { cwd: root, env: { ...process.env, GITHUB_ACTIONS: "false" } },
     );
     await expect(run).rejects.toMatchObject({
       code: 1,
+      stdout: "",
       stderr: expect.stringContaining('posts/bad-date.md: front matter "date" must be a date like 2012-09-24 (got "soon")'),
+    });
+  });
+
+  it("in GitHub Actions, also prints an error annotation on the line of the broken key", async () => {
+    const root = postsFolder({ "published-post.md": "published-post.md", "2013/bad-date.md": "bad-date.md" });
+    const run = promisify(execFile)(
+      process.execPath,
+      [join(ROOT, "scripts/write-post-manifest.ts"), "posts", "out/posts.generated.json"],
+      { cwd: root, env: { ...process.env, GITHUB_ACTIONS: "true" } },
+    );
+    await expect(run).rejects.toMatchObject({
+      code: 1,
+      stdout:
+        '::error file=posts/2013/bad-date.md,line=3,title=Front matter "date"::' +
+        'front matter "date" must be a date like 2012-09-24 (got "soon")\n',
     });
   });
 

@@ -23,6 +23,8 @@ export interface WorkerOptions {
   env?: string;
   /** Another worker's wrangler.toml (the bench's ceiling worker); default: the comment worker's. */
   config?: string;
+  /** Where to run it: a copy of the project (the bench's worker with generated posts); default: this project. */
+  cwd?: string;
 }
 
 /** Asks the OS for a free loopback port. */
@@ -51,7 +53,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<RunningW
   for (const [key, value] of Object.entries(vars)) args.push("--var", `${key}:${value}`);
 
   const { child, output } = spawnGroup("npx", args, {
-    cwd: join(import.meta.dirname, "..", ".."),
+    cwd: options.cwd ?? join(import.meta.dirname, "..", ".."),
     env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true", NO_COLOR: "1" },
   });
 

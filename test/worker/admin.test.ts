@@ -102,6 +102,19 @@ describe("POST /api/admin/comments/:id/approve", () => {
   });
 });
 
+describe("concurrent approvals", () => {
+  it("publishes all of twelve approvals sent at once on one post, with a count that matches", async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) ids.push(await createPending({ body: `Concurrent ${i}.` }));
+    const responses = await Promise.all(ids.map((id) => admin(`/comments/${id}/approve`, { method: "POST" })));
+    expect(responses.map((r) => r.status)).toEqual(Array(12).fill(200));
+    const answers = (await Promise.all(responses.map((r) => r.json()))) as Array<{ published: boolean }>;
+    expect(answers.every((a) => a.published)).toBe(true);
+    expect((await getThread()).comments.map((c) => c.id).sort()).toEqual([...ids].sort());
+    expect((await counts())[POST]).toBe(12);
+  });
+});
+
 describe("POST /api/admin/comments/:id/reject", () => {
   it("rejects a comment and takes it out of the published thread and count", async () => {
     const keep = await createApproved();

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { createExecutionContext, createScheduledController, reset, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { DEPLOY_HOOK_CRON, flushPendingRebuild, requestSiteRebuild } from "../../worker/deploy-hook.ts";
+import { DEPLOY_HOOK_CRON, flushPendingRebuild, hookRequest, requestSiteRebuild } from "../../worker/deploy-hook.ts";
 import worker from "../../worker/index.ts";
 import { readDeployHookState } from "../../worker/store.ts";
 import { admin, submit, validComment, type Vars } from "./helpers.ts";
@@ -95,5 +95,25 @@ describe("the site rebuild after moderation (DEPLOY_HOOK_URL)", () => {
     await admin("/comments/nope/approve", { method: "POST" }, HOOK_VARS);
     await admin(`/comments/${id}/approve`, { method: "POST" });
     expect(hookCalls).toEqual([]);
+  });
+});
+
+describe("hookRequest", () => {
+  it("posts the repository_dispatch event GitHub needs, with no Authorization header unless one is configured", () => {
+    const request = hookRequest(hookEnv());
+    expect(JSON.parse(String(request.body))).toEqual({ event_type: "comments-changed" });
+    expect(request.headers).toMatchObject({ "content-type": "application/json", "user-agent": "leadership-academy-comments" });
+    expect(request.headers).not.toHaveProperty("authorization");
+  });
+
+  it("sends DEPLOY_HOOK_AUTHORIZATION as the Authorization header", async () => {
+    const seen: Headers[] = [];
+    vi.mocked(fetch).mockImplementation(async (input, init) => {
+      seen.push(new Headers(init?.headers));
+      return new Response(null, { status: 204 });
+    });
+    await requestSiteRebuild(hookEnv({ DEPLOY_HOOK_AUTHORIZATION: "Bearer github_pat_x" }));
+    expect(seen).toHaveLength(1);
+    expect(seen[0]?.get("authorization")).toBe("Bearer github_pat_x");
   });
 });

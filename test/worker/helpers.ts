@@ -137,3 +137,9 @@ export function failingKv(): KVNamespace {
     get: () => () => Promise.reject(new Error("KV is down")),
   });
 }
+
+/** A ledger binding whose every call fails, as when the Durable Object cannot be reached. */
+export function failingLedger(): DurableObjectNamespace {
+  const stub = new Proxy({}, { get: () => () => Promise.reject(new Error("the ledger is unreachable")) });
+  return { getByName: () => stub, get: () => stub, idFromName: () => ({}) } as unknown as DurableObjectNamespace;
+}

@@ -3,7 +3,9 @@ import { createExecutionContext, createScheduledController, reset, waitOnExecuti
 import { afterEach, describe, expect, it, vi } from "vitest";
 import worker from "../../worker/index.ts";
 import * as store from "../../worker/store.ts";
-import { admin, call, createApproved, failingKv, getThread, POST, submit, validComment } from "./helpers.ts";
+import { ledgerOf } from "../../worker/context.ts";
+import { DEPLOY_HOOK_CRON } from "../../worker/deploy-hook.ts";
+import { admin, call, createApproved, failingKv, failingLedger, POST, submit, validComment } from "./helpers.ts";
 
 afterEach(async () => {
   vi.restoreAllMocks();
@@ -39,8 +41,8 @@ describe("security headers", () => {
   });
 });
 
-describe("a KV outage", () => {
-  it("is answered 503 with Retry-After on every path that needs KV, never 500", async () => {
+describe("a KV or ledger outage", () => {
+  it("is answered 503 with Retry-After on every path that needs KV or the ledger, never 500", async () => {
     vi.spyOn(console, "error").mockImplementation(() => {});
     const id = await createApproved();
     const down = { COMMENTS: failingKv() };
@@ -56,8 +58,9 @@ describe("a KV outage", () => {
       expect(response.headers.get("retry-after")).toBe("30");
       expect(await response.json()).toMatchObject({ error: "unavailable" });
     }
-    for (const [path, method] of [[`/comments/${id}/approve`, "POST"], [`/comments/${id}`, "DELETE"], ["/comments", "GET"], ["/export", "GET"], ["/rebuild", "POST"]]) {
-      const response = await admin(path!, { method }, down);
+    const ledgerDown = { LEDGER: failingLedger() };
+    for (const [path, method] of [[`/comments/${id}/approve`, "POST"], [`/comments/${id}`, "DELETE"], ["/comments", "GET"], [`/comments/${id}`, "GET"], ["/export", "GET"], ["/rebuild", "POST"]]) {
+      const response = await admin(path!, { method }, ledgerDown);
       expect(response.status, path).toBe(503);
       expect(response.headers.get("retry-after")).toBe("30");
     }
@@ -68,17 +71,34 @@ describe("a KV outage", () => {
     const response = await submit(validComment(), { vars: { COMMENTS: failingKv() } });
     expect(response.status).toBe(503);
   });
+
+  it("keeps a submission made while the ledger is down, and the per-minute cron brings it into the queue", async () => {
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    const response = await submit(validComment({ body: "Sent while the ledger was down." }), { vars: { LEDGER: failingLedger() } });
+    expect(response.status).toBe(202);
+    const { id } = (await response.json()) as { id: string };
+    expect(await env.COMMENTS.get(`v1:inbox:${id}`)).toBe("1");
+    expect(await ledgerOf(env).getComment(id)).toBeNull();
+
+    await runCron(DEPLOY_HOOK_CRON);
+    expect(await ledgerOf(env).getComment(id)).toMatchObject({ id, status: "pending", body: "Sent while the ledger was down." });
+    expect(await env.COMMENTS.get(`v1:inbox:${id}`)).toBeNull();
+  });
 });
 
+async function runCron(cron: string): Promise<void> {
+  const ctx = createExecutionContext();
+  await worker.scheduled!(createScheduledController({ cron }), env, ctx);
+  await waitOnExecutionContext(ctx);
+}
+
 describe("scheduled", () => {
-  it("repairs published threads from the records", async () => {
+  it("takes into the ledger, every hour, a comment KV holds that the ledger never heard of", async () => {
     vi.spyOn(console, "log").mockImplementation(() => {});
-    const id = await createApproved();
-    await store.writeThread(env.COMMENTS, POST, []);
-    const ctx = createExecutionContext();
-    await worker.scheduled!(createScheduledController({ cron: "17 * * * *" }), env, ctx);
-    await waitOnExecutionContext(ctx);
-    expect((await getThread(POST)).comments.map((c) => c.id)).toEqual([id]);
+    const record = { ...validComment(), id: "kv-only", website: null, parentId: null, createdAt: "2026-01-02T03:04:05.000Z", status: "pending" as const, moderatedAt: null };
+    await store.putComment(env.COMMENTS, record, null);
+    await runCron("17 * * * *");
+    expect(await ledgerOf(env).getComment("kv-only")).toEqual(record);
   });
 });
 

@@ -1,7 +1,7 @@
 // What must hold of the store whatever a client sent and whatever failed (issue 8), shared by the fuzz and fault
 // tests. `readStore` reads every key; the checks return sentences (empty = fine), so a failure names every problem.
 import { env } from "cloudflare:workers";
-import { hashEmail } from "../../worker/ids.ts";
+import { ledgerOf } from "../../worker/context.ts";
 import { listPosts } from "../../worker/posts.ts";
 import { ImportItemSchema, validate } from "../../worker/schema.ts";
 import type { AdminComment, CommentMeta, PublicComment } from "../../worker/store.ts";
@@ -10,11 +10,13 @@ import { CONTENT_TAGS, type MarkupNode } from "../../client/markup.ts";
 import { renderContent } from "../../worker/content.ts";
 
 export interface StoreSnapshot {
+  /** The ledger's live records: the truth about every comment. */
   records: Map<string, AdminComment>;
+  /** The submissions in KV, as the public POST (or a v1 namespace) wrote them. */
+  submissions: Map<string, AdminComment>;
   meta: Map<string, CommentMeta | null>;
   threads: Map<string, PublicComment[]>;
   counts: Record<string, number> | null;
-  trusted: Set<string>;
   /** Every key as `value + metadata`, to compare whole stores. */
   raw: Map<string, string>;
   /** Keys no part of the model explains. */
@@ -30,7 +32,7 @@ const CONTROL = /[\u0000-\u001F\u007F-\u009F]/;
 const CONTROL_EXCEPT_NEWLINE_TAB = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/;
 const SLUGS = new Set(listPosts().map((p) => p.slug));
 
-/** Reads every key of the namespace (values as text, bulk gets of 100). */
+/** Reads every key of the namespace (values as text, bulk gets of 100) and every record of the ledger. */
 export async function readStore(ns: KVNamespace = env.COMMENTS): Promise<StoreSnapshot> {
   const keys: KVNamespaceListKey<unknown>[] = [];
   let cursor: string | undefined;
@@ -44,29 +46,34 @@ export async function readStore(ns: KVNamespace = env.COMMENTS): Promise<StoreSn
     const found = await ns.get(keys.slice(i, i + 100).map((k) => k.name), "text");
     for (const [name, value] of found) values.set(name, value);
   }
-  const snapshot: StoreSnapshot = { records: new Map(), meta: new Map(), threads: new Map(), counts: null, trusted: new Set(), raw: new Map(), strays: [] };
+  const ledger = await ledgerOf(env).exportPage(null, 1_000_000);
+  const snapshot: StoreSnapshot = {
+    records: new Map(ledger.map((record) => [record.id, record])),
+    submissions: new Map(), meta: new Map(), threads: new Map(), counts: null, raw: new Map(), strays: [],
+  };
   for (const key of keys) {
     const value = values.get(key.name) ?? "";
     snapshot.raw.set(key.name, `${value} ${JSON.stringify(key.metadata ?? null)}`);
     if (key.name.startsWith("v1:comment:")) {
       const id = key.name.slice("v1:comment:".length);
-      snapshot.records.set(id, JSON.parse(value) as AdminComment);
+      snapshot.submissions.set(id, JSON.parse(value) as AdminComment);
       snapshot.meta.set(id, (key.metadata as CommentMeta | undefined) ?? null);
     } else if (key.name.startsWith("v1:thread:")) {
       snapshot.threads.set(key.name.slice("v1:thread:".length), JSON.parse(value) as PublicComment[]);
     } else if (key.name === "v1:counts") {
       snapshot.counts = JSON.parse(value) as Record<string, number>;
-    } else if (key.name.startsWith("v1:trusted:")) {
-      snapshot.trusted.add(key.name.slice("v1:trusted:".length));
-    } else if (key.name !== "v1:deploy-hook") {
+    } else if (key.name !== "v1:deploy-hook" && !key.name.startsWith("v1:inbox:")) {
       snapshot.strays.push(key.name);
     }
   }
   return snapshot;
 }
 
-/** Problems with one stored record: it must be a valid, already-normalised comment (a fixed point of the import schema). */
-export function recordProblems(key: string, record: AdminComment, meta: CommentMeta | null): string[] {
+/**
+ * Problems with one stored record (in the ledger, or a submission in KV with its metadata): it must be a valid,
+ * already-normalised comment (a fixed point of the import schema).
+ */
+export function recordProblems(key: string, record: AdminComment, meta: CommentMeta | null | undefined): string[] {
   const problems: string[] = [];
   const say = (text: string) => problems.push(`${key}: ${text}`);
   const keys = Object.keys(record).filter((key) => !OPTIONAL_RECORD_KEYS.includes(key)).sort();
@@ -85,7 +92,7 @@ export function recordProblems(key: string, record: AdminComment, meta: CommentM
   if (!["pending", "approved", "rejected"].includes(record.status)) say(`status ${JSON.stringify(record.status)}`);
   if (record.moderatedAt !== null && !ISO_INSTANT.test(record.moderatedAt)) say(`moderatedAt ${JSON.stringify(record.moderatedAt)}`);
   if (record.parentId !== null && !/^[A-Za-z0-9_-]{1,64}$/.test(record.parentId)) say(`parentId ${JSON.stringify(record.parentId)}`);
-  if (!meta || meta.post !== record.post || meta.status !== record.status) say(`metadata ${JSON.stringify(meta)} does not match the record`);
+  if (meta !== undefined && (!meta || meta.post !== record.post || meta.status !== record.status)) say(`metadata ${JSON.stringify(meta)} does not match the record`);
   // What an export writes must import again unchanged, or a backup could not be restored.
   const again = validate(ImportItemSchema, record);
   if (!again.ok) say(`does not import again: ${JSON.stringify(again.fields)}`);
@@ -99,7 +106,8 @@ export function recordProblems(key: string, record: AdminComment, meta: CommentM
  */
 export function safetyProblems(store: StoreSnapshot): string[] {
   const problems = store.strays.map((key) => `unexpected key ${key}`);
-  for (const [id, record] of store.records) problems.push(...recordProblems(id, record, store.meta.get(id) ?? null));
+  for (const [id, record] of store.records) problems.push(...recordProblems(id, record, undefined));
+  for (const [id, record] of store.submissions) problems.push(...recordProblems(id, record, store.meta.get(id) ?? null).map((p) => `KV ${p}`));
   for (const [post, thread] of store.threads) {
     if (!SLUGS.has(post)) problems.push(`a thread for unknown post ${post}`);
     for (const shown of thread) {
@@ -130,8 +138,8 @@ export function contentProblems(nodes: readonly MarkupNode[]): string[] {
   });
 }
 
-/** Consistency, which must hold when nothing failed: published threads, counts and trust are exactly derived from the records. */
-export async function consistencyProblems(store: StoreSnapshot, salt = env.IP_HASH_SALT): Promise<string[]> {
+/** Consistency, which must hold when nothing failed: published threads and counts are exactly derived from the ledger. */
+export function consistencyProblems(store: StoreSnapshot): string[] {
   const problems = safetyProblems(store);
   const records = [...store.records.values()];
   for (const slug of SLUGS) {
@@ -139,8 +147,5 @@ export async function consistencyProblems(store: StoreSnapshot, salt = env.IP_HA
     if (JSON.stringify(store.threads.get(slug) ?? []) !== expected) problems.push(`thread ${slug} is not derived from the records`);
     if ((store.counts?.[slug] ?? 0) !== (store.threads.get(slug) ?? []).length) problems.push(`count of ${slug} is ${store.counts?.[slug]}`);
   }
-  const approvedEmails = records.filter((r) => r.status === "approved" && r.email !== null).map((r) => r.email!);
-  const shouldTrust = new Set(await Promise.all(approvedEmails.map((email) => hashEmail(email, salt))));
-  if ([...shouldTrust].sort().join() !== [...store.trusted].sort().join()) problems.push("trusted emails are not derived from the approved records");
   return problems;
 }

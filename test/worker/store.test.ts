@@ -23,22 +23,27 @@ describe("putComment", () => {
   });
 });
 
-describe("listComments", () => {
-  it("lists every comment's id and metadata without reading the records", async () => {
+describe("listCommentPage", () => {
+  it("lists comments' ids and metadata without reading the records", async () => {
     await store.putComment(env.COMMENTS, record("a"), null);
     await store.putComment(env.COMMENTS, record("b", { post: "q", status: "approved" }), null);
-    expect(await store.listComments(env.COMMENTS)).toEqual([
-      { id: "a", post: "p", status: "pending" },
-      { id: "b", post: "q", status: "approved" },
-    ]);
+    expect(await store.listCommentPage(env.COMMENTS, null)).toEqual({
+      comments: [{ id: "a", post: "p", status: "pending" }, { id: "b", post: "q", status: "approved" }],
+      cursor: null,
+    });
   });
 
-  it("pages through more than 1,000 comments", async () => {
+  it("pages through more than 1,000 comments with the cursor it returns", async () => {
     const ids = Array.from({ length: 1005 }, (_, i) => `c${String(i).padStart(4, "0")}`);
     for (let i = 0; i < ids.length; i += 100) {
       await Promise.all(ids.slice(i, i + 100).map((id) => store.putComment(env.COMMENTS, record(id), null)));
     }
-    expect((await store.listComments(env.COMMENTS)).map((c) => c.id)).toEqual(ids);
+    const first = await store.listCommentPage(env.COMMENTS, null);
+    expect(first.comments).toHaveLength(1000);
+    expect(first.cursor).not.toBeNull();
+    const second = await store.listCommentPage(env.COMMENTS, first.cursor);
+    expect(second.cursor).toBeNull();
+    expect([...first.comments, ...second.comments].map((c) => c.id)).toEqual(ids);
   });
 });
 
@@ -67,13 +72,13 @@ describe("readThread and readCounts", () => {
   });
 });
 
-describe("trusted emails", () => {
-  it("remembers and forgets an email hash", async () => {
-    await store.setTrusted(env.COMMENTS, "h1", true);
-    expect(await store.isTrusted(env.COMMENTS, "h1")).toBe(true);
-    expect(await store.listTrusted(env.COMMENTS)).toEqual(["h1"]);
-    await store.setTrusted(env.COMMENTS, "h1", false);
-    expect(await store.isTrusted(env.COMMENTS, "h1")).toBe(false);
+describe("the inbox", () => {
+  it("lists the ids noted in it until each is removed", async () => {
+    await store.putInbox(env.COMMENTS, "a");
+    await store.putInbox(env.COMMENTS, "b");
+    expect(await store.listInbox(env.COMMENTS)).toEqual(["a", "b"]);
+    await store.deleteInbox(env.COMMENTS, "a");
+    expect(await store.listInbox(env.COMMENTS)).toEqual(["b"]);
   });
 });
 
@@ -82,9 +87,9 @@ describe("KV failures", () => {
     const ns = failingKv();
     const calls = [
       store.putComment(ns, record("x"), null), store.getComment(ns, "x"), store.deleteComment(ns, "x"),
-      store.listComments(ns), store.getComments(ns, ["x"]), store.readThread(ns, "p"), store.readThreads(ns, ["p"]),
-      store.writeThread(ns, "p", []), store.readCounts(ns), store.writeCounts(ns, {}), store.isTrusted(ns, "h"),
-      store.setTrusted(ns, "h", true), store.listTrusted(ns),
+      store.listCommentPage(ns, null), store.getComments(ns, ["x"]), store.readThread(ns, "p"), store.readThreads(ns, ["p"]),
+      store.writeThread(ns, "p", []), store.readCounts(ns), store.writeCounts(ns, {}), store.putInbox(ns, "x"),
+      store.listInbox(ns), store.deleteInbox(ns, "x"),
     ];
     for (const result of await Promise.allSettled(calls)) {
       expect(result.status).toBe("rejected");

@@ -3,14 +3,16 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { requireModerator } from "../auth.ts";
-import { type AppContext, type AppEnv, mediaType, moderationFor, runAfterResponse } from "../context.ts";
+import type { AdminComment } from "../comment.ts";
+import { type AppContext, type AppEnv, callLedger, mediaType, runAfterResponse } from "../context.ts";
 import { ApiError, badRequest, invalidFields, notFound } from "../errors.ts";
 import { requestSiteRebuild } from "../deploy-hook.ts";
-import * as moderation from "../moderation.ts";
+import { deriveImportId, hashEmail } from "../ids.ts";
+import type { LedgerEntry } from "../moderation.ts";
 import { findPost, listPosts } from "../posts.ts";
 import { purgeThread } from "../read-cache.ts";
-import { getComment } from "../store.ts";
-import { IdSchema, ImportSchema, MAX_IMPORT_BYTES, StatusSchema, validate } from "../schema.ts";
+import { SCAN_PAGES_PER_CALL, scanComments } from "../reconcile.ts";
+import { IdSchema, type ImportItem, ImportSchema, MAX_IMPORT_BYTES, StatusSchema, validate } from "../schema.ts";
 
 export const admin = new Hono<AppEnv>();
 
@@ -41,30 +43,34 @@ admin.get("/comments", async (c) => {
   const checked = status === undefined ? undefined : validate(StatusSchema, status);
   if (checked && !checked.ok) throw badRequest("status must be pending, approved or rejected.");
   const post = c.req.query("post") || undefined;
-  const records = await moderation.listQueue(moderationFor(c.env), { status: checked?.value, post });
+  const records = await callLedger(c.env, (ledger) => ledger.listQueue({ status: checked?.value, post }));
   const posts = Object.fromEntries(listPosts().map((p) => [p.slug, { title: p.title, url: p.url }]));
   return c.json({ comments: records, posts });
 });
 
 admin.get("/comments/:id", async (c) => {
-  const record = await getComment(c.env.COMMENTS, commentId(c));
+  const id = commentId(c);
+  const record = await callLedger(c.env, (ledger) => ledger.getComment(id));
   if (!record) throw unknownComment();
   return c.json({ comment: record, postTitle: findPost(record.post)?.title ?? null });
 });
 
 for (const [action, status] of [["approve", "approved"], ["reject", "rejected"]] as const) {
   admin.post(`/comments/:id/${action}`, async (c) => {
-    const updated = await moderation.setStatus(moderationFor(c.env), commentId(c), status);
-    if (!updated) throw unknownComment();
-    await purgeThread(c.req.url, updated.post);
-    return c.json({ id: updated.id, status: updated.status, moderatedAt: updated.moderatedAt });
+    const id = commentId(c);
+    const outcome = await callLedger(c.env, (ledger) => ledger.setStatus(id, status));
+    if (!outcome) throw unknownComment();
+    const { record, published } = outcome;
+    await purgeThread(c.req.url, record.post);
+    return c.json({ id: record.id, status: record.status, moderatedAt: record.moderatedAt, published });
   });
 }
 
 admin.delete("/comments/:id", async (c) => {
-  const deleted = await moderation.deleteComment(moderationFor(c.env), commentId(c));
-  if (!deleted) throw unknownComment();
-  await purgeThread(c.req.url, deleted.post);
+  const id = commentId(c);
+  const outcome = await callLedger(c.env, (ledger) => ledger.remove(id));
+  if (!outcome) throw unknownComment();
+  await purgeThread(c.req.url, outcome.record.post);
   return c.body(null, 204);
 });
 
@@ -87,29 +93,68 @@ admin.post(
     if (!Array.isArray(parsed)) throw badRequest("Send a JSON array of comments.");
     const result = validate(ImportSchema, parsed);
     if (!result.ok) throw invalidFields(result.fields, result.message);
-    const outcome = await moderation.importComments(moderationFor(c.env), result.value);
+    const entries = await Promise.all(result.value.map((item) => importEntry(item, c.env.IP_HASH_SALT)));
+    const outcome = await callLedger(c.env, (ledger) => ledger.importEntries(entries));
+    if (outcome.fields) throw invalidFields(outcome.fields, "Nothing was imported: some entries need correcting.");
     for (const post of new Set(result.value.map((item) => item.post))) await purgeThread(c.req.url, post);
-    return c.json(outcome);
+    return c.json({ imported: outcome.imported, skipped: outcome.skipped });
   },
 );
 
+/** An import item as a ledger entry: an id derived from its content when it has none (so a retry skips it). */
+async function importEntry(item: ImportItem, salt: string | undefined, now = new Date()): Promise<LedgerEntry> {
+  const id = item.id ?? (await deriveImportId(item.post, item.author, item.createdAt, item.body));
+  const moderatedAt = item.status === "pending" ? null : (item.moderatedAt ?? now.toISOString());
+  const record: AdminComment = { ...item, id, moderatedAt };
+  return { record, emailHash: record.email ? await hashEmail(record.email, salt) : null };
+}
+
+const EXPORT_PAGE = 500;
+
+// Every record, oldest first, as one JSON array streamed page by page from the ledger (any number of comments).
 admin.get("/export", async (c) => {
-  const records = await moderation.exportComments(moderationFor(c.env));
+  const first = await callLedger(c.env, (ledger) => ledger.exportPage(null, EXPORT_PAGE));
+  const env = c.env;
+  const encoder = new TextEncoder();
+  const body = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      let page = first;
+      let separator = "[";
+      for (;;) {
+        for (const record of page) {
+          controller.enqueue(encoder.encode(separator + JSON.stringify(record)));
+          separator = ",";
+        }
+        const last = page.at(-1);
+        if (page.length < EXPORT_PAGE || !last) break;
+        page = await callLedger(env, (ledger) => ledger.exportPage({ createdAt: last.createdAt, id: last.id }, EXPORT_PAGE));
+      }
+      controller.enqueue(encoder.encode(separator === "[" ? "[]" : "]"));
+      controller.close();
+    },
+  });
   c.header("Content-Disposition", 'attachment; filename="comments-export.json"');
-  return c.json(records);
+  c.header("Content-Type", "application/json");
+  return c.body(body);
 });
 
-// The repair: re-derive published threads and counts from the records (one post with ?post=, else all).
+// The repair: re-derive published threads and counts from the ledger and write them (one post with ?post=, else all).
 admin.post("/rebuild", async (c) => {
   const slug = c.req.query("post");
-  const m = moderationFor(c.env);
-  if (slug) {
-    if (!findPost(slug)) throw notFound("There is no such post.");
-    await moderation.publishPost(m, slug);
-    await purgeThread(c.req.url, slug);
-    return c.json({ posts: 1 });
-  }
-  const outcome = await moderation.rebuildAll(m, { force: true });
-  for (const post of m.posts) await purgeThread(c.req.url, post.slug);
+  if (slug !== undefined && !findPost(slug)) throw notFound("There is no such post.");
+  const outcome = await callLedger(c.env, (ledger) => ledger.republish({ force: true, posts: slug === undefined ? undefined : [slug] }));
+  for (const post of slug === undefined ? listPosts().map((p) => p.slug) : [slug]) await purgeThread(c.req.url, post);
   return c.json(outcome);
+});
+
+// The v1 migration, and the way to take in anything KV holds that the ledger lacks: walks the comment records a
+// bounded number of pages per call from `?cursor=`; repeat with the returned cursor until `done`. Idempotent.
+admin.post("/migrate", async (c) => {
+  const cursor = c.req.query("cursor") || null;
+  const pages = c.req.query("pages") === undefined ? SCAN_PAGES_PER_CALL : Number(c.req.query("pages"));
+  if (!Number.isInteger(pages) || pages < 1 || pages > SCAN_PAGES_PER_CALL) throw badRequest(`pages must be a whole number from 1 to ${SCAN_PAGES_PER_CALL}.`);
+  const outcome = await scanComments(c.env, cursor, pages, { arrival: false });
+  const done = outcome.cursor === null;
+  if (done) await callLedger(c.env, (ledger) => ledger.republish({ force: true }));
+  return c.json({ ...outcome, done });
 });

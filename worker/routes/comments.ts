@@ -2,16 +2,15 @@
 // Thin: validate -> guard -> store -> respond. Reads cost at most one KV read on a cache miss and never write.
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { type AppContext, type AppEnv, clientIp, isFormPost, mediaType, moderationFor, runAfterResponse, siteUrl } from "../context.ts";
+import { type AppContext, type AppEnv, callLedger, clientIp, isFormPost, ledgerOf, mediaType, runAfterResponse, siteUrl } from "../context.ts";
 import { ApiError, badRequest, invalidFields, notFound } from "../errors.ts";
 import { enforceRateLimit, enforceTurnstile, isHoneypotFilled, TURNSTILE_FIELD } from "../guard.ts";
 import { createId, hashEmail } from "../ids.ts";
-import { publishPost } from "../moderation.ts";
 import { buildNotification, sendNotification } from "../notify.ts";
 import { findPost, listPosts, type PostInfo } from "../posts.ts";
 import { fromCache, publicJson, purgeThread, threadCacheKey } from "../read-cache.ts";
 import { MAX_COUNT_POSTS, MAX_SUBMISSION_BYTES, SubmissionSchema, SLUG_MAX, validate } from "../schema.ts";
-import { getComment, isTrusted, putComment, readCounts, readThread, readThreads, type AdminComment } from "../store.ts";
+import { putComment, putInbox, readCounts, readThread, readThreads, type AdminComment } from "../store.ts";
 import { withContent } from "../thread.ts";
 
 export const comments = new Hono<AppEnv>();
@@ -103,35 +102,34 @@ comments.post("/", bodyLimit({ maxSize: MAX_SUBMISSION_BYTES, onError: tooLarge 
   const ip = clientIp(c);
   await enforceRateLimit(c.env.COMMENT_RL, ip, c.env.IP_HASH_SALT);
   await enforceTurnstile(c.env.TURNSTILE_SECRET, fields[TURNSTILE_FIELD], ip);
-  if (input.parentId !== null) {
-    const parent = await getComment(c.env.COMMENTS, input.parentId);
-    if (!parent || parent.post !== post.slug || parent.status !== "approved") {
-      throw new ApiError(404, "not_found", "The comment you reply to is not there.", {
-        fields: { parentId: "The comment you reply to is not there." },
-      });
-    }
+  if (input.parentId !== null && !(await canReplyTo(c, input.parentId, post.slug))) {
+    throw new ApiError(404, "not_found", "The comment you reply to is not there.", {
+      fields: { parentId: "The comment you reply to is not there." },
+    });
   }
 
   const emailHash = await hashEmail(input.email, c.env.IP_HASH_SALT);
-  const returning = c.env.AUTO_APPROVE_RETURNING === "true" && (await isTrustedSafely(c, emailHash));
-  const now = new Date().toISOString();
-  const record: AdminComment = {
+  let record: AdminComment = {
     id: createId(),
     ...input,
     post: post.slug,
-    createdAt: now,
-    status: returning ? "approved" : "pending",
-    moderatedAt: returning ? now : null,
+    createdAt: new Date().toISOString(),
+    status: "pending",
+    moderatedAt: null,
   };
+  // KV first: once this write succeeds the comment is kept, whatever happens to the ledger call below.
   await putComment(c.env.COMMENTS, record, emailHash);
-
-  if (returning) {
-    // The only public-path write beyond the comment's own key, off by default: re-derived, so a lost race is
-    // repaired by the next publish or rebuild, and it runs after the response.
-    runAfterResponse(c, "auto-approve publish", async () => {
-      await publishPost(moderationFor(c.env), post.slug, { record });
+  try {
+    const status = await ledgerOf(c.env).ingest({ record, emailHash }, { autoApproveReturning: c.env.AUTO_APPROVE_RETURNING === "true" });
+    if (status === "approved") {
+      record = { ...record, status, moderatedAt: record.createdAt };
       await purgeThread(c.req.url, post.slug);
-    });
+    }
+  } catch (error) {
+    // The ledger is unreachable: the comment waits in KV, and the inbox key lets the cron take it in within a
+    // minute (the hourly walk finds it even if this write fails too).
+    console.error("ledger ingest failed; the comment waits in the inbox", error);
+    await putInbox(c.env.COMMENTS, record.id).catch((inboxError: unknown) => console.error("inbox write failed", inboxError));
   }
   const webhook = c.env.NOTIFY_WEBHOOK_URL;
   if (webhook) {
@@ -141,7 +139,10 @@ comments.post("/", bodyLimit({ maxSize: MAX_SUBMISSION_BYTES, onError: tooLarge 
   return accepted(c, record.id, record.status, post);
 });
 
-/** The returning-commenter lookup must never cost a reader their comment: on a KV error, moderate as usual. */
-function isTrustedSafely(c: AppContext, emailHash: string): Promise<boolean> {
-  return isTrusted(c.env.COMMENTS, emailHash).catch(() => false);
+/**
+ * Whether a reader may reply to this comment (an approved one on the same post). When the ledger cannot be asked,
+ * the reply is taken anyway: it is held for a moderator like every comment, so nothing unchecked is published.
+ */
+function canReplyTo(c: AppContext, parentId: string, post: string): Promise<boolean> {
+  return callLedger(c.env, (ledger) => ledger.canReplyTo(parentId, post)).catch(() => true);
 }

@@ -1,0 +1,116 @@
+// The Durable Object that holds the moderation ledger: one instance (named "ledger") for the whole blog, with
+// SQLite storage. A single instance is the point: its requests run one at a time around each synchronous SQLite
+// step, so it is the one writer of what readers read and the one order of moderators' actions. A moderation
+// service needs far less than the ~1,000 requests a second one object serves. Its methods are called over RPC
+// by the worker (`ledgerOf(env)`); they take and return plain data. The alarm finishes writes to KV that its
+// one-write-a-second rule or an outage held back.
+import { DurableObject } from "cloudflare:workers";
+import type { QueueFilter } from "./ledger.ts";
+import { Ledger } from "./ledger.ts";
+import { type LedgerEntry, Moderation } from "./moderation.ts";
+import { listPosts } from "./posts.ts";
+import { KV_KEY_SPACING_MS, Publisher } from "./publisher.ts";
+import type { Status } from "./schema.ts";
+
+/** How long a moderator's action waits for KV to accept its writes before answering `published: false`. */
+export const ACTION_MAX_WAIT_MS = 3000;
+const SCAN_CURSOR = "scan-cursor";
+
+/**
+ * KV's one-write-a-second rule, which the local emulator does not enforce. Only the worker tests lower it (see
+ * vitest.config.ts), to run hundreds of actions on one post quickly; the tests of the rule itself use a KV double.
+ */
+function kvSpacingMs(env: Env): number {
+  const configured = Number(env.TEST_KV_WRITE_SPACING_MS);
+  return env.TEST_KV_WRITE_SPACING_MS !== undefined && Number.isFinite(configured) && configured >= 0 ? configured : KV_KEY_SPACING_MS;
+}
+
+const knownPosts = () => listPosts().map((post) => post.slug);
+
+export class ModerationLedger extends DurableObject<Env> {
+  readonly #moderation: Moderation;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    const ledger = new Ledger(ctx.storage.sql, (closure) => ctx.storage.transactionSync(closure));
+    const publisher = new Publisher(ledger, {
+      kv: env.COMMENTS,
+      spacingMs: kvSpacingMs(env),
+      knownPosts,
+      now: () => Date.now(),
+      wakeAt: async (at) => {
+        const current = await ctx.storage.getAlarm();
+        if (current === null || at < current) await ctx.storage.setAlarm(at);
+      },
+    });
+    this.#moderation = new Moderation({
+      ledger,
+      publisher,
+      knownPosts,
+      now: () => Date.now(),
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      maxWaitMs: ACTION_MAX_WAIT_MS,
+    });
+  }
+
+  async alarm(): Promise<void> {
+    await this.#moderation.flush();
+  }
+
+  ingest(entry: LedgerEntry, options: { autoApproveReturning?: boolean }) {
+    return this.#moderation.ingest(entry, options);
+  }
+
+  canReplyTo(parentId: string, post: string) {
+    return this.#moderation.canReplyTo(parentId, post);
+  }
+
+  setStatus(id: string, status: Status) {
+    return this.#moderation.setStatus(id, status);
+  }
+
+  remove(id: string) {
+    return this.#moderation.remove(id);
+  }
+
+  importEntries(entries: LedgerEntry[]) {
+    return this.#moderation.importEntries(entries);
+  }
+
+  unknownIds(ids: string[]) {
+    return this.#moderation.unknownIds(ids);
+  }
+
+  adopt(entries: LedgerEntry[], options: { autoApproveReturning?: boolean }) {
+    return this.#moderation.adopt(entries, options);
+  }
+
+  republish(options: { force?: boolean; posts?: string[] }) {
+    return this.#moderation.republish(options);
+  }
+
+  getComment(id: string) {
+    return this.#moderation.get(id);
+  }
+
+  listQueue(filter: QueueFilter) {
+    return this.#moderation.queue(filter);
+  }
+
+  exportPage(after: { createdAt: string; id: string } | null, limit: number) {
+    return this.#moderation.ledger.exportPage(after, limit);
+  }
+
+  statusCounts() {
+    return this.#moderation.ledger.statusCounts();
+  }
+
+  /** Where the hourly reconcile's walk through the KV records stopped (null: start again from the beginning). */
+  scanCursor(): string | null {
+    return this.#moderation.ledger.setting(SCAN_CURSOR);
+  }
+
+  setScanCursor(cursor: string | null): void {
+    this.#moderation.ledger.setSetting(SCAN_CURSOR, cursor);
+  }
+}

@@ -1,0 +1,258 @@
+// The moderation ledger: the strongly consistent index of every comment, in the SQLite storage of one Durable
+// Object (ledger-object.ts). It holds each comment's record, status and salted email hash, so an action on a
+// post reads only that post's rows and never lists KV. It is also the outbox of what must be published to KV
+// (publisher.ts), so the order of actions is the order of the ledger's commits.
+//
+// Every method is synchronous: SQLite calls in a Durable Object do not yield, so no other request can run in the
+// middle of one, and each method is one atomic step (with `transactionSync` where it writes more than one row).
+import type { AdminComment } from "./comment.ts";
+import type { Status } from "./schema.ts";
+
+/** A live comment's status, or `deleted` for the tombstone a delete leaves (so nothing can bring it back). */
+export type LedgerStatus = Status | "deleted";
+
+/** Where a published key is waiting in the outbox: `thread:<post>`, `counts`, or `erase:<id>` (a KV record to delete). */
+export type OutboxKey = `thread:${string}` | "counts" | `erase:${string}`;
+
+export interface OutboxEntry {
+  key: OutboxKey;
+  version: number;
+  notBefore: number;
+  attempts: number;
+}
+
+export interface QueueFilter {
+  status?: Status;
+  post?: string;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS comments (
+  id TEXT PRIMARY KEY,
+  post TEXT NOT NULL,
+  parent_id TEXT,
+  status TEXT NOT NULL,
+  email_hash TEXT,
+  created_at TEXT NOT NULL,
+  moderated_at TEXT,
+  record TEXT
+);
+CREATE INDEX IF NOT EXISTS comments_by_post ON comments (post, status, created_at, id);
+CREATE INDEX IF NOT EXISTS comments_by_status ON comments (status, created_at, id);
+CREATE INDEX IF NOT EXISTS comments_by_email ON comments (email_hash, status);
+CREATE TABLE IF NOT EXISTS approved_counts (post TEXT PRIMARY KEY, approved INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS outbox (
+  key TEXT PRIMARY KEY,
+  version INTEGER NOT NULL,
+  not_before INTEGER NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS published (key TEXT PRIMARY KEY, hash TEXT NOT NULL, written_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+`;
+
+type Row = Record<string, SqlStorageValue>;
+
+export class Ledger {
+  readonly #sql: SqlStorage;
+  readonly #transaction: <T>(closure: () => T) => T;
+
+  constructor(sql: SqlStorage, transaction: <T>(closure: () => T) => T) {
+    this.#sql = sql;
+    this.#transaction = transaction;
+    for (const statement of SCHEMA.split(";").map((s) => s.trim()).filter(Boolean)) this.#sql.exec(statement);
+  }
+
+  #rows<T extends Row>(query: string, ...bindings: unknown[]): T[] {
+    return this.#sql.exec<T>(query, ...bindings).toArray();
+  }
+
+  /** The live record with this id (null when unknown or deleted). */
+  get(id: string): AdminComment | null {
+    const row = this.#rows<{ record: string | null }>("SELECT record FROM comments WHERE id = ?", id)[0];
+    return row?.record ? (JSON.parse(row.record) as AdminComment) : null;
+  }
+
+  /** Whether the ledger knows the id at all, live or deleted. */
+  knownIds(ids: readonly string[]): Set<string> {
+    const known = new Set<string>();
+    for (let i = 0; i < ids.length; i += 90) {
+      const part = ids.slice(i, i + 90);
+      const rows = this.#rows<{ id: string }>(`SELECT id FROM comments WHERE id IN (${part.map(() => "?").join(",")})`, ...part);
+      for (const row of rows) known.add(row.id);
+    }
+    return known;
+  }
+
+  /** The email hash stored with a live comment. */
+  emailHashOf(id: string): string | null {
+    return this.#rows<{ email_hash: string | null }>("SELECT email_hash FROM comments WHERE id = ?", id)[0]?.email_hash ?? null;
+  }
+
+  /** Whether this email (by hash) has an approved comment: the returning-commenter rule. */
+  isTrusted(emailHash: string): boolean {
+    return this.#rows("SELECT 1 FROM comments WHERE email_hash = ? AND status = 'approved' LIMIT 1", emailHash).length > 0;
+  }
+
+  /** Whether `id` is an approved comment on `post`: the only comments a reader may reply to. */
+  isApprovedOn(id: string, post: string): boolean {
+    return this.#rows("SELECT 1 FROM comments WHERE id = ? AND post = ? AND status = 'approved'", id, post).length > 0;
+  }
+
+  /** The post a live comment is on, or undefined. */
+  postOf(id: string): string | undefined {
+    return this.#rows<{ post: string }>("SELECT post FROM comments WHERE id = ? AND status != 'deleted'", id)[0]?.post;
+  }
+
+  /** Adds records (or revives deleted ones), recounting their posts. Returns the posts touched. */
+  insert(entries: readonly { record: AdminComment; emailHash: string | null }[]): Set<string> {
+    return this.#transaction(() => {
+      const posts = new Set<string>();
+      for (const { record, emailHash } of entries) {
+        this.#sql.exec(
+          `INSERT OR REPLACE INTO comments (id, post, parent_id, status, email_hash, created_at, moderated_at, record)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+          record.id, record.post, record.parentId, record.status, emailHash, record.createdAt, record.moderatedAt,
+          JSON.stringify(record),
+        );
+        posts.add(record.post);
+      }
+      for (const post of posts) this.#recount(post);
+      return posts;
+    });
+  }
+
+  /** Sets a live comment's status; returns the record as it now is, or null when unknown or deleted. */
+  setStatus(id: string, status: Status, moderatedAt: string): { before: AdminComment; after: AdminComment } | null {
+    return this.#transaction(() => {
+      const before = this.get(id);
+      if (!before) return null;
+      const after: AdminComment = { ...before, status, moderatedAt };
+      this.#sql.exec(
+        "UPDATE comments SET status = ?, moderated_at = ?, record = ? WHERE id = ?",
+        status, moderatedAt, JSON.stringify(after), id,
+      );
+      this.#recount(before.post);
+      return { before, after };
+    });
+  }
+
+  /** Deletes a comment's content for good, leaving a tombstone (id, post, time) so no path can republish it. */
+  tombstone(id: string, at: string): AdminComment | null {
+    return this.#transaction(() => {
+      const before = this.get(id);
+      if (!before) return null;
+      this.#sql.exec(
+        "UPDATE comments SET status = 'deleted', parent_id = NULL, email_hash = NULL, moderated_at = ?, record = NULL WHERE id = ?",
+        at, id,
+      );
+      this.#recount(before.post);
+      return before;
+    });
+  }
+
+  #recount(post: string): void {
+    const { n } = this.#sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM comments WHERE post = ? AND status = 'approved'", post).one();
+    this.#sql.exec("INSERT OR REPLACE INTO approved_counts (post, approved) VALUES (?, ?)", post, n);
+  }
+
+  /** A post's approved records, oldest first: what its published thread is derived from. O(comments on the post). */
+  approvedOn(post: string): AdminComment[] {
+    return this.#rows<{ record: string }>(
+      "SELECT record FROM comments WHERE post = ? AND status = 'approved' ORDER BY created_at, id",
+      post,
+    ).map((row) => JSON.parse(row.record) as AdminComment);
+  }
+
+  /** Approved comments per post, for every post that has or had comments. O(posts). */
+  approvedCounts(): Map<string, number> {
+    return new Map(this.#rows<{ post: string; approved: number }>("SELECT post, approved FROM approved_counts").map((r) => [r.post, r.approved]));
+  }
+
+  /** Live records matching the filter, oldest first. */
+  queue(filter: QueueFilter): AdminComment[] {
+    const where = ["status != 'deleted'"];
+    const bindings: string[] = [];
+    if (filter.status) (where.push("status = ?"), bindings.push(filter.status));
+    if (filter.post) (where.push("post = ?"), bindings.push(filter.post));
+    return this.#rows<{ record: string }>(
+      `SELECT record FROM comments WHERE ${where.join(" AND ")} ORDER BY created_at, id`,
+      ...bindings,
+    ).map((row) => JSON.parse(row.record) as AdminComment);
+  }
+
+  /** Up to `limit` live records after the (createdAt, id) position, oldest first: one page of the export. */
+  exportPage(after: { createdAt: string; id: string } | null, limit: number): AdminComment[] {
+    const rows = after
+      ? this.#rows<{ record: string }>(
+          `SELECT record FROM comments WHERE status != 'deleted' AND (created_at > ? OR (created_at = ? AND id > ?))
+           ORDER BY created_at, id LIMIT ?`,
+          after.createdAt, after.createdAt, after.id, limit,
+        )
+      : this.#rows<{ record: string }>("SELECT record FROM comments WHERE status != 'deleted' ORDER BY created_at, id LIMIT ?", limit);
+    return rows.map((row) => JSON.parse(row.record) as AdminComment);
+  }
+
+  /** Live comments by status. */
+  statusCounts(): Record<Status, number> {
+    const counts: Record<Status, number> = { pending: 0, approved: 0, rejected: 0 };
+    for (const row of this.#rows<{ status: string; n: number }>("SELECT status, COUNT(*) AS n FROM comments GROUP BY status")) {
+      if (row.status in counts) counts[row.status as Status] = row.n;
+    }
+    return counts;
+  }
+
+  // The outbox: keys whose published value in KV must be (re)written. `version` grows with every change, so a
+  // write that raced a newer change leaves the entry in place for the next pass.
+
+  /** Marks keys as needing a write, no sooner than `notBefore`. */
+  markDirty(keys: Iterable<OutboxKey>, notBefore: number): void {
+    for (const key of keys) {
+      this.#sql.exec(
+        `INSERT INTO outbox (key, version, not_before, attempts) VALUES (?, 1, ?, 0)
+         ON CONFLICT (key) DO UPDATE SET version = version + 1, not_before = MAX(not_before, excluded.not_before)`,
+        key, notBefore,
+      );
+    }
+  }
+
+  outbox(): OutboxEntry[] {
+    return this.#rows<{ key: string; version: number; not_before: number; attempts: number }>(
+      "SELECT key, version, not_before, attempts FROM outbox ORDER BY key",
+    ).map((r) => ({ key: r.key as OutboxKey, version: r.version, notBefore: r.not_before, attempts: r.attempts }));
+  }
+
+  /** The entry is done: removed unless it was marked again since `version` was read. */
+  settle(key: OutboxKey, version: number): void {
+    this.#sql.exec("DELETE FROM outbox WHERE key = ? AND version = ?", key, version);
+  }
+
+  /** A write failed: try again no sooner than `notBefore`. */
+  postpone(key: OutboxKey, notBefore: number): void {
+    this.#sql.exec("UPDATE outbox SET attempts = attempts + 1, not_before = ? WHERE key = ?", notBefore, key);
+  }
+
+  /** What was last written to a published key, and when (ms). */
+  lastPublished(key: OutboxKey): { hash: string; writtenAt: number } | null {
+    const row = this.#rows<{ hash: string; written_at: number }>("SELECT hash, written_at FROM published WHERE key = ?", key)[0];
+    return row ? { hash: row.hash, writtenAt: row.written_at } : null;
+  }
+
+  recordPublished(key: OutboxKey, hash: string, writtenAt: number): void {
+    this.#sql.exec("INSERT OR REPLACE INTO published (key, hash, written_at) VALUES (?, ?, ?)", key, hash, writtenAt);
+  }
+
+  /** Forgets what was last written to these keys, so the next write happens even if the value looks unchanged. */
+  forgetPublished(keys: readonly OutboxKey[]): void {
+    for (const key of keys) this.#sql.exec("UPDATE published SET hash = '' WHERE key = ?", key);
+  }
+
+  setting(name: string): string | null {
+    return this.#rows<{ value: string }>("SELECT value FROM settings WHERE name = ?", name)[0]?.value ?? null;
+  }
+
+  setSetting(name: string, value: string | null): void {
+    if (value === null) this.#sql.exec("DELETE FROM settings WHERE name = ?", name);
+    else this.#sql.exec("INSERT OR REPLACE INTO settings (name, value) VALUES (?, ?)", name, value);
+  }
+}
