@@ -77,7 +77,7 @@ const kv = (reads: number, writes: number, deletes: number, lists: number): KvOp
  * KV operations of each request type, from worker/ (routes/, publisher.ts, reconcile.ts, deploy-hook.ts). Moderation
  * decides in the ledger and writes only what readers read, and only a value that changed: the post's thread and the
  * counts (2 writes, none for a pending comment rejected), plus the record's erasure for a delete. No request lists
- * KV but the crons: every minute the inbox (1 list), every hour the inbox and the next pages of the comment keys.
+ * KV but the crons: every five minutes the inbox (1 list), every hour the inbox and the next pages of the comment keys.
  */
 export function opsPerRequest(shape: StoreShape, billing: ReadBilling = "per-key"): Record<string, KvOps> {
   const { posts, storedComments, deployHook } = shape;
@@ -101,8 +101,10 @@ export function opsPerRequest(shape: StoreShape, billing: ReadBilling = "per-key
     "GET /api/admin/comments": kv(0, 0, 0, 0),
     // After every change (approve, reject, delete, import, rebuild), in the same invocation.
     "site-rebuild request": kv(hook, hook, 0, 0),
-    // The inbox (empty when the ledger was reachable at every POST) and whether a rebuild is owed.
-    "cron every minute": kv(hook, 0, 0, 1),
+    // Whether a site rebuild is owed (no KV at all without DEPLOY_HOOK_URL).
+    "cron every minute": kv(hook, 0, 0, 0),
+    // The inbox, empty when the ledger was reachable at every POST.
+    "cron every five minutes": kv(0, 0, 0, 1),
     // The inbox and up to 20 pages of comment keys; records are read only for ids the ledger lacks (none normally).
     "cron hourly reconcile": kv(0, 0, 0, 1 + reconcilePages(storedComments)),
   };
@@ -168,8 +170,10 @@ export interface Traffic {
   alarmsPerAction: number;
   /** Hourly reconciles a month (24 x 30). */
   cronRuns: number;
-  /** Per-minute inbox and deploy-hook checks a month (60 x 24 x 30). */
+  /** Per-minute deploy-hook checks a month (60 x 24 x 30). */
   hookCronRuns: number;
+  /** Five-minute inbox checks a month (12 x 24 x 30). */
+  inboxCronRuns: number;
   /** Static site builds a month, each reading every thread once (GET /api/comments/all). */
   siteBuilds: number;
 }
@@ -185,6 +189,7 @@ export const DEFAULT_TRAFFIC: Traffic = {
   alarmsPerAction: 1,
   cronRuns: 24 * 30,
   hookCronRuns: 60 * 24 * 30,
+  inboxCronRuns: 12 * 24 * 30,
   siteBuilds: 1_000,
 };
 
@@ -222,6 +227,7 @@ export function monthlyUsage(traffic: Traffic, shape: StoreShape, billing: ReadB
     "ledger alarms": [0, actions * traffic.alarmsPerAction, NO_KV, ledger.alarm!],
     "queue loads": [actions * traffic.queueLoadsPerComment, actions * traffic.queueLoadsPerComment, per["GET /api/admin/comments"]!, ledger["GET /api/admin/comments"]!],
     "cron every minute": [traffic.hookCronRuns, traffic.hookCronRuns, per["cron every minute"]!, NO_DO],
+    "cron every five minutes": [traffic.inboxCronRuns, traffic.inboxCronRuns, per["cron every five minutes"]!, NO_DO],
     "cron hourly reconcile": [traffic.cronRuns, traffic.cronRuns, per["cron hourly reconcile"]!, ledger["cron hourly reconcile"]!],
     "site builds": [traffic.siteBuilds, traffic.siteBuilds, per["GET /api/comments/all"]!, NO_DO],
   };

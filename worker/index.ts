@@ -10,7 +10,7 @@ import { ApiError, RETRY_AFTER_UNAVAILABLE_SECONDS, StoreUnavailableError } from
 import { FORM_PAGE_CSP, renderFormErrorPage } from "./form-page.ts";
 import { rejectForeignOrigins } from "./guard.ts";
 import { DEPLOY_HOOK_CRON, flushPendingRebuild } from "./deploy-hook.ts";
-import { drainInbox, reconcile } from "./reconcile.ts";
+import { drainInbox, INBOX_CRON, reconcile } from "./reconcile.ts";
 import { admin } from "./routes/admin.ts";
 import { comments } from "./routes/comments.ts";
 
@@ -93,14 +93,17 @@ app.onError((err, c) => {
 export default {
   fetch: app.fetch,
   /**
-   * The crons (wrangler.toml [triggers]): every minute, submissions that could not reach the ledger (the inbox)
-   * and a site rebuild still owed after a burst of moderation (deploy-hook.ts); every hour, the reconcile's next
-   * pages of the walk through KV (reconcile.ts).
+   * The crons (wrangler.toml [triggers]): every minute, a site rebuild still owed after a burst of moderation
+   * (deploy-hook.ts); every five minutes, submissions that could not reach the ledger (the inbox); every hour, the
+   * reconcile's next pages of the walk through KV (reconcile.ts).
    */
   async scheduled(controller, env, ctx) {
     if (controller.cron === DEPLOY_HOOK_CRON) {
-      ctx.waitUntil(drainInbox(env).then((outcome) => outcome.added > 0 && console.log("inbox taken in", outcome)));
       ctx.waitUntil(flushPendingRebuild(env));
+      return;
+    }
+    if (controller.cron === INBOX_CRON) {
+      ctx.waitUntil(drainInbox(env).then((outcome) => outcome.added > 0 && console.log("inbox taken in", outcome)));
       return;
     }
     ctx.waitUntil(reconcile(env).then((outcome) => console.log("scheduled reconcile", outcome)));

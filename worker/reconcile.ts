@@ -1,5 +1,5 @@
 // Brings into the ledger the submissions KV holds and the ledger lacks, and migrates a v1 namespace. Two sources:
-// - the inbox: a submission whose POST could not reach the ledger leaves `v1:inbox:<id>`; every minute the cron
+// - the inbox: a submission whose POST could not reach the ledger leaves `v1:inbox:<id>`; every five minutes a cron
 //   takes those in (one KV list when the inbox is empty);
 // - a walk through every `v1:comment:` key, a bounded number of pages at a time from a saved cursor: the hourly
 //   cron's safety net (a worker stopped between the KV write and the ledger call), and the v1 migration
@@ -17,6 +17,12 @@ export interface ScanOutcome {
   /** Where to go on from; null when the walk reached the last key. */
   cursor: string | null;
 }
+
+/**
+ * The inbox cron (wrangler.toml [triggers]): every five minutes, so its one KV list stays within the free plan's
+ * 1,000 lists a day together with the hourly walk.
+ */
+export const INBOX_CRON = "*/5 * * * *";
 
 /** One page of the KV walk costs 1 list, bulk reads of only the unknown records (1 per 100) and 2 ledger calls. */
 export const SCAN_PAGES_PER_CALL = 20;

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import worker from "../../worker/index.ts";
 import * as store from "../../worker/store.ts";
 import { ledgerOf } from "../../worker/context.ts";
-import { DEPLOY_HOOK_CRON } from "../../worker/deploy-hook.ts";
+import { INBOX_CRON } from "../../worker/reconcile.ts";
 import { admin, call, createApproved, failingKv, failingLedger, POST, submit, validComment } from "./helpers.ts";
 
 afterEach(async () => {
@@ -72,7 +72,7 @@ describe("a KV or ledger outage", () => {
     expect(response.status).toBe(503);
   });
 
-  it("keeps a submission made while the ledger is down, and the per-minute cron brings it into the queue", async () => {
+  it("keeps a submission made while the ledger is down, and the inbox cron brings it into the queue", async () => {
     vi.spyOn(console, "error").mockImplementation(() => {});
     const response = await submit(validComment({ body: "Sent while the ledger was down." }), { vars: { LEDGER: failingLedger() } });
     expect(response.status).toBe(202);
@@ -80,7 +80,7 @@ describe("a KV or ledger outage", () => {
     expect(await env.COMMENTS.get(`v1:inbox:${id}`)).toBe("1");
     expect(await ledgerOf(env).getComment(id)).toBeNull();
 
-    await runCron(DEPLOY_HOOK_CRON);
+    await runCron(INBOX_CRON);
     expect(await ledgerOf(env).getComment(id)).toMatchObject({ id, status: "pending", body: "Sent while the ledger was down." });
     expect(await env.COMMENTS.get(`v1:inbox:${id}`)).toBeNull();
   });

@@ -9,6 +9,7 @@ import { createExecutionContext, createScheduledController, reset, waitOnExecuti
 import { afterEach, describe, expect, it, vi } from "vitest";
 import worker from "../../worker/index.ts";
 import { listPosts } from "../../worker/posts.ts";
+import { INBOX_CRON } from "../../worker/reconcile.ts";
 import { admin, call, createApproved, createPending, OTHER_POST, POST, submit, validComment } from "./helpers.ts";
 import { type LedgerRig, pendingRecord, withLedger } from "./ledger-harness.ts";
 
@@ -219,13 +220,22 @@ describe("KV operations of moderation", () => {
     expect(ops).toEqual({ get: 1, keysRead: 1, put: 1, delete: 0, list: 0, written: ["v1:deploy-hook"] });
   });
 
-  it("the per-minute cron lists the (empty) inbox and reads one key when no rebuild is owed", async () => {
+  it("the per-minute cron reads one key when no rebuild is owed", async () => {
     const { ns, ops } = countingKv();
     const ctx = createExecutionContext();
     await worker.scheduled!(createScheduledController({ cron: "* * * * *" }), { ...env, COMMENTS: ns, ...DEPLOY_HOOK }, ctx);
     await waitOnExecutionContext(ctx);
-    report("scheduled per-minute check (inbox empty, nothing owed)", ops);
-    expect(ops).toEqual({ get: 1, keysRead: 1, put: 0, delete: 0, list: 1, written: [] });
+    report("scheduled deploy-hook check (nothing owed)", ops);
+    expect(ops).toEqual({ get: 1, keysRead: 1, put: 0, delete: 0, list: 0, written: [] });
+  });
+
+  it("the five-minute inbox cron lists the (empty) inbox and does nothing else", async () => {
+    const { ns, ops } = countingKv();
+    const ctx = createExecutionContext();
+    await worker.scheduled!(createScheduledController({ cron: INBOX_CRON }), { ...env, COMMENTS: ns }, ctx);
+    await waitOnExecutionContext(ctx);
+    report("scheduled inbox check (empty)", ops);
+    expect(ops).toEqual({ get: 0, keysRead: 0, put: 0, delete: 0, list: 1, written: [] });
   });
 
   it("the hourly reconcile lists the inbox and one page of comment keys, and reads and writes nothing, when the ledger has them all", async () => {
