@@ -123,7 +123,7 @@ describe("runCli without a worker", () => {
     return { code, out: out.join("\n"), err: err.join("\n") };
   }
 
-  it.each(["list", "show", "approve", "reject", "delete", "export", "import"])("explains the %s command with --help", async (name) => {
+  it.each(["list", "show", "approve", "reject", "spam", "delete", "export", "import", "moderators", "rules", "audit"])("explains the %s command with --help", async (name) => {
     const { code, out } = await run(name, "--help");
     expect(code).toBe(0);
     expect(out).toContain(`npm run moderate -- ${name}`);
@@ -132,14 +132,20 @@ describe("runCli without a worker", () => {
   it("lists every command and the exit codes in the general help", async () => {
     const { code, out } = await run("--help");
     expect(code).toBe(0);
-    for (const name of ["list", "show", "approve", "reject", "delete", "export", "import"]) expect(out).toContain(name);
+    for (const name of ["list", "show", "approve", "reject", "spam", "delete", "export", "import", "moderators", "rules", "audit"]) expect(out).toContain(name);
     expect(out).toMatch(/Exit codes/);
   });
 
   it.each([
     [["frob"], /Unknown command "frob"/],
     [["list", "--colour"], /Unknown option '--colour'/],
-    [["list", "--status", "spam"], /--status must be one of/],
+    [["list", "--status", "deleted"], /--status must be one of/],
+    [["moderators"], /moderators needs one of: add, list, revoke/],
+    [["moderators", "add"], /moderators add takes 1 argument/],
+    [["moderators", "add", "Ada", "--role", "admin"], /--role must be one of owner, moderator/],
+    [["rules", "add", "ip", "10.0.0.1"], /the rule kind must be one of/],
+    [["rules", "add", "word", "casino", "--action", "delete"], /--action must be one of hold, spam/],
+    [["audit", "--limit", "ten"], /--limit must be a whole number/],
     [["approve"], /approve needs at least one id/],
     [["import"], /import needs a file/],
     [["import", "/no/such/file.json"], /Cannot read \/no\/such\/file.json/],
