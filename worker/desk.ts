@@ -43,6 +43,8 @@ export interface Rule {
 
 /** The bootstrap owner (MODERATOR_TOKEN): not in the table, and no moderator may take the name. */
 export const OWNER: Moderator = { name: "owner", role: "owner" };
+/** Names the audit log gives the owner's bootstrap token and the service itself (rules, migrations). */
+export const RESERVED_NAMES: readonly string[] = [OWNER.name, "system", "rules"];
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS moderators (
@@ -114,7 +116,7 @@ export class Desk {
 
   /** Adds a moderator (or gives a revoked name a new token); false when an active moderator has the name. */
   addModerator(moderator: Moderator, tokenHash: string, at: string): boolean {
-    if (this.activeModerator(moderator.name)) return false;
+    if (RESERVED_NAMES.includes(moderator.name.toLowerCase()) || this.activeModerator(moderator.name)) return false;
     this.#sql.exec(
       "INSERT OR REPLACE INTO moderators (name, role, token_hash, created_at, revoked_at) VALUES (?, ?, ?, ?, NULL)",
       moderator.name, moderator.role, tokenHash, at,

@@ -5,7 +5,7 @@
 // Durable Object's alarm finishes the write). The worker calls these through the Durable Object (ledger-object.ts);
 // tests call them directly with a KV double and a fake clock.
 import type { AdminComment } from "./comment.ts";
-import { type Desk, type Moderator, OWNER, type Rule, ruleVerdict } from "./desk.ts";
+import { type Desk, type Moderator, type Rule, ruleVerdict } from "./desk.ts";
 import type { Ledger, OutboxKey, QueueFilter } from "./ledger.ts";
 import type { Publisher } from "./publisher.ts";
 import type { BulkAction, FieldErrors, Status } from "./schema.ts";
@@ -243,7 +243,7 @@ export class Moderation {
     const { ledger, desk } = this.#o;
     return ledger.transaction(() => {
       const at = this.#at();
-      if (moderator.name === OWNER.name || !desk.addModerator(moderator, tokenHash, at)) return false;
+      if (!desk.addModerator(moderator, tokenHash, at)) return false;
       desk.audit({ at, moderator: actor, action: "moderator-add", id: null, post: null, from: null, to: null, detail: { ...moderator } });
       return true;
     });

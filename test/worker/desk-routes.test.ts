@@ -41,10 +41,10 @@ describe("POST /api/admin/moderators", () => {
     expect(await dumpKv()).not.toContain(token);
   });
 
-  it("answers 409 for a name already in use, and for the bootstrap owner's name", async () => {
+  it("answers 409 for a name already in use, and for the names the audit log keeps for the owner and the service", async () => {
     await addModerator("Ada");
     expect((await admin("/moderators", json({ name: "Ada" }))).status).toBe(409);
-    expect((await admin("/moderators", json({ name: "owner" }))).status).toBe(409);
+    for (const name of ["owner", "Owner", "system", "rules"]) expect((await admin("/moderators", json({ name }))).status).toBe(409);
   });
 
   it(`accepts a name of ${MODERATOR_NAME_MAX} characters and refuses ${MODERATOR_NAME_MAX + 1} with a message naming the field`, async () => {
