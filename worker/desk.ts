@@ -203,7 +203,8 @@ export class Desk {
 export function ruleVerdict(rules: readonly Rule[], record: AdminComment, emailHash: string | null, trusted: boolean): { action: RuleAction; rule: Rule } | null {
   let verdict: { action: RuleAction; rule: Rule } | null = null;
   const text = `${record.author}\n${record.body}\n${record.website ?? ""}`.toLowerCase();
-  const links = (record.body.match(/https?:\/\/|www\./gi) ?? []).length + (record.website ? 1 : 0);
+  // Each http(s) address, and each bare `www.` one (not the `www.` of an address already counted).
+  const links = (record.body.match(/https?:\/\/|(?<![\w./])www\./gi) ?? []).length + (record.website ? 1 : 0);
   for (const rule of rules) {
     const fires =
       (rule.kind === "email" && emailHash !== null && rule.value === emailHash) ||

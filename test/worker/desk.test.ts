@@ -19,6 +19,9 @@ describe("ruleVerdict", () => {
     expect(ruleVerdict([rule("links", "2")], two, null, true)).toBeNull();
     expect(ruleVerdict([rule("links", "1")], two, null, true)?.action).toBe("hold");
     expect(ruleVerdict([rule("links", "2")], { ...two, website: "https://c.example" }, null, true)?.action).toBe("hold");
+    const www = pendingRecord({ body: "https://www.a.example and www.b.example" });
+    expect(ruleVerdict([rule("links", "2")], www, null, true)).toBeNull();
+    expect(ruleVerdict([rule("links", "1")], www, null, true)?.action).toBe("hold");
   });
 
   it("fires an email rule on the hash, and a first-comment rule only for an email with no approved comment", () => {
