@@ -1,7 +1,8 @@
 // The moderation desk's tables, beside the ledger's in the same Durable Object SQLite (ledger.ts keeps the
 // comments): named moderators (only a hash of each token), the audit log, the arrival rules and the one-click links
 // already used. Like the ledger, every method is synchronous, so a caller can write a change and its audit entry
-// in one atomic step (`Ledger.transaction`).
+// in one atomic step (`Ledger.transaction`, as moderation.ts does for comments); the changes to moderators and
+// rules are audited here, each in one transaction.
 import type { AdminComment } from "./comment.ts";
 import type { LedgerStatus } from "./ledger.ts";
 import type { ModeratorRole, RuleAction, RuleKind } from "./schema.ts";
@@ -82,9 +83,11 @@ type Row = Record<string, SqlStorageValue>;
 
 export class Desk {
   readonly #sql: SqlStorage;
+  readonly #transaction: <T>(closure: () => T) => T;
 
-  constructor(sql: SqlStorage) {
+  constructor(sql: SqlStorage, transaction: <T>(closure: () => T) => T) {
     this.#sql = sql;
+    this.#transaction = transaction;
     for (const statement of SCHEMA.split(";").map((s) => s.trim()).filter(Boolean)) this.#sql.exec(statement);
   }
 
@@ -114,21 +117,35 @@ export class Desk {
     ).map((r) => ({ name: r.name, role: r.role as ModeratorRole, createdAt: r.created_at, revokedAt: r.revoked_at }));
   }
 
-  /** Adds a moderator (or gives a revoked name a new token); false when an active moderator has the name. */
-  addModerator(moderator: Moderator, tokenHash: string, at: string): boolean {
-    if (RESERVED_NAMES.includes(moderator.name.toLowerCase()) || this.activeModerator(moderator.name)) return false;
-    this.#sql.exec(
-      "INSERT OR REPLACE INTO moderators (name, role, token_hash, created_at, revoked_at) VALUES (?, ?, ?, ?, NULL)",
-      moderator.name, moderator.role, tokenHash, at,
-    );
-    return true;
+  /**
+   * Adds a moderator (or gives a revoked name a new token), audited under `actor`; false when an active moderator
+   * has the name or it is one the audit log keeps for itself.
+   */
+  addModerator(moderator: Moderator, tokenHash: string, actor: string, at: string): boolean {
+    return this.#transaction(() => {
+      if (RESERVED_NAMES.includes(moderator.name.toLowerCase()) || this.activeModerator(moderator.name)) return false;
+      this.#sql.exec(
+        "INSERT OR REPLACE INTO moderators (name, role, token_hash, created_at, revoked_at) VALUES (?, ?, ?, ?, NULL)",
+        moderator.name, moderator.role, tokenHash, at,
+      );
+      this.#auditDesk(at, actor, "moderator-add", { ...moderator });
+      return true;
+    });
   }
 
-  /** Revokes an active moderator; returns it, or null when there is none by that name. */
-  revokeModerator(name: string, at: string): Moderator | null {
-    const moderator = name === OWNER.name ? null : this.activeModerator(name);
-    if (moderator) this.#sql.exec("UPDATE moderators SET revoked_at = ? WHERE name = ?", at, name);
-    return moderator;
+  /** Revokes an active moderator, audited; false when there is none by that name (the bootstrap owner never is). */
+  revokeModerator(name: string, actor: string, at: string): boolean {
+    return this.#transaction(() => {
+      const moderator = name === OWNER.name ? null : this.activeModerator(name);
+      if (!moderator) return false;
+      this.#sql.exec("UPDATE moderators SET revoked_at = ? WHERE name = ?", at, name);
+      this.#auditDesk(at, actor, "moderator-revoke", { ...moderator });
+      return true;
+    });
+  }
+
+  #auditDesk(at: string, moderator: string, action: string, detail: Record<string, unknown>): void {
+    this.audit({ at, moderator, action, id: null, post: null, from: null, to: null, detail });
   }
 
   audit(entry: AuditDraft): void {
@@ -175,18 +192,26 @@ export class Desk {
     ).map((r) => ({ id: r.id, kind: r.kind as RuleKind, value: r.value, action: r.action as RuleAction, createdAt: r.created_at, createdBy: r.created_by }));
   }
 
-  addRule(rule: Rule): void {
-    this.#sql.exec(
-      "INSERT INTO rules (id, kind, value, action, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)",
-      rule.id, rule.kind, rule.value, rule.action, rule.createdAt, rule.createdBy,
-    );
+  /** Adds a rule; audited under its `createdBy` unless `audited` is false (block audits it as part of its own entry). */
+  addRule(rule: Rule, audited = true): void {
+    this.#transaction(() => {
+      this.#sql.exec(
+        "INSERT INTO rules (id, kind, value, action, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)",
+        rule.id, rule.kind, rule.value, rule.action, rule.createdAt, rule.createdBy,
+      );
+      if (audited) this.#auditDesk(rule.createdAt, rule.createdBy, "rule-add", { ...rule });
+    });
   }
 
-  /** Removes a rule; returns it, or null when unknown. */
-  removeRule(id: string): Rule | null {
-    const rule = this.rules().find((r) => r.id === id) ?? null;
-    if (rule) this.#sql.exec("DELETE FROM rules WHERE id = ?", id);
-    return rule;
+  /** Removes a rule, audited; false when unknown. */
+  removeRule(id: string, actor: string, at: string): boolean {
+    return this.#transaction(() => {
+      const rule = this.rules().find((r) => r.id === id);
+      if (!rule) return false;
+      this.#sql.exec("DELETE FROM rules WHERE id = ?", id);
+      this.#auditDesk(at, actor, "rule-remove", { ...rule });
+      return true;
+    });
   }
 
   /** Whether a one-click link (by its id) was already used. */

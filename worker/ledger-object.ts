@@ -47,7 +47,7 @@ export class ModerationLedger extends DurableObject<Env> {
     });
     this.#moderation = new Moderation({
       ledger,
-      desk: new Desk(ctx.storage.sql),
+      desk: new Desk(ctx.storage.sql, (closure) => ctx.storage.transactionSync(closure)),
       publisher,
       knownPosts,
       now: () => Date.now(),
@@ -114,11 +114,11 @@ export class ModerationLedger extends DurableObject<Env> {
   }
 
   addModerator(moderator: Moderator, tokenHash: string, actor: Actor) {
-    return this.#moderation.addModerator(moderator, tokenHash, actor);
+    return this.#moderation.desk.addModerator(moderator, tokenHash, actor, new Date().toISOString());
   }
 
   revokeModerator(name: string, actor: Actor) {
-    return this.#moderation.revokeModerator(name, actor);
+    return this.#moderation.desk.revokeModerator(name, actor, new Date().toISOString());
   }
 
   auditPage(limit: number, before: number | null) {
@@ -130,11 +130,11 @@ export class ModerationLedger extends DurableObject<Env> {
   }
 
   addRule(rule: Rule) {
-    return this.#moderation.addRule(rule);
+    this.#moderation.desk.addRule(rule);
   }
 
   removeRule(id: string, actor: Actor) {
-    return this.#moderation.removeRule(id, actor);
+    return this.#moderation.desk.removeRule(id, actor, new Date().toISOString());
   }
 
   importEntries(entries: LedgerEntry[], actor?: Actor) {

@@ -5,7 +5,7 @@
 // Durable Object's alarm finishes the write). The worker calls these through the Durable Object (ledger-object.ts);
 // tests call them directly with a KV double and a fake clock.
 import type { AdminComment } from "./comment.ts";
-import { type Desk, type Moderator, type Rule, ruleVerdict } from "./desk.ts";
+import { type Desk, type Rule, ruleVerdict } from "./desk.ts";
 import type { Ledger, OutboxKey, QueueFilter } from "./ledger.ts";
 import type { Publisher } from "./publisher.ts";
 import type { BulkAction, FieldErrors, Status } from "./schema.ts";
@@ -230,50 +230,12 @@ export class Moderation {
       const rule: Rule | null = emailHash === null
         ? null
         : { id: ruleId, kind: "email", value: emailHash, action: "spam", createdAt: at, createdBy: actor };
-      if (rule && !desk.rules().some((r) => r.kind === "email" && r.value === emailHash)) desk.addRule(rule);
+      if (rule && !desk.rules().some((r) => r.kind === "email" && r.value === emailHash)) desk.addRule(rule, false);
       desk.auditComment(at, actor, "block", changed.before, changed.after, rule ? { rule: rule.id } : undefined);
       return { record: changed.after, rule };
     });
     if (!done) return null;
     return { ...done, published: await this.#publish(postKeys([done.record.post])) };
-  }
-
-  /** Adds a moderator under its token's hash, audited; false when an active moderator has the name. */
-  addModerator(moderator: Moderator, tokenHash: string, actor: Actor): boolean {
-    const { ledger, desk } = this.#o;
-    return ledger.transaction(() => {
-      const at = this.#at();
-      if (!desk.addModerator(moderator, tokenHash, at)) return false;
-      desk.audit({ at, moderator: actor, action: "moderator-add", id: null, post: null, from: null, to: null, detail: { ...moderator } });
-      return true;
-    });
-  }
-
-  revokeModerator(name: string, actor: Actor): boolean {
-    const { ledger, desk } = this.#o;
-    return ledger.transaction(() => {
-      const at = this.#at();
-      const revoked = desk.revokeModerator(name, at);
-      if (revoked) desk.audit({ at, moderator: actor, action: "moderator-revoke", id: null, post: null, from: null, to: null, detail: { ...revoked } });
-      return revoked !== null;
-    });
-  }
-
-  addRule(rule: Rule): void {
-    const { ledger, desk } = this.#o;
-    ledger.transaction(() => {
-      desk.addRule(rule);
-      desk.audit({ at: rule.createdAt, moderator: rule.createdBy, action: "rule-add", id: null, post: null, from: null, to: null, detail: { ...rule } });
-    });
-  }
-
-  removeRule(id: string, actor: Actor): boolean {
-    const { ledger, desk } = this.#o;
-    return ledger.transaction(() => {
-      const rule = desk.removeRule(id);
-      if (rule) desk.audit({ at: this.#at(), moderator: actor, action: "rule-remove", id: null, post: null, from: null, to: null, detail: { ...rule } });
-      return rule !== null;
-    });
   }
 
   /**

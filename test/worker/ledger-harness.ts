@@ -35,7 +35,7 @@ export function withLedger<T>(
     const ledger = new Ledger(state.storage.sql, (closure) => state.storage.transactionSync(closure));
     const wakes: number[] = [];
     const publisher = new Publisher(ledger, { kv, knownPosts, now: clock.now, wakeAt: (at) => void wakes.push(at), spacingMs: KV_KEY_SPACING_MS });
-    const desk = new Desk(state.storage.sql);
+    const desk = new Desk(state.storage.sql, (closure) => state.storage.transactionSync(closure));
     const moderation = new Moderation({ ledger, desk, publisher, knownPosts, now: clock.now, sleep: async (ms) => clock.advance(ms), maxWaitMs });
     const runAlarmsUntil = async (until: number) => {
       for (;;) {
