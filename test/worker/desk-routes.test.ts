@@ -165,6 +165,11 @@ describe("GET /api/admin/comments (desk)", () => {
     expect(approved.comments[0]?.parent).toBeNull();
   });
 
+  it("takes a search of 200 characters and refuses 201", async () => {
+    expect((await admin(`/comments?q=${"q".repeat(200)}`)).status).toBe(200);
+    expect((await admin(`/comments?q=${"q".repeat(201)}`)).status).toBe(400);
+  });
+
   it("refuses a limit of 0 or 201, and a made-up cursor", async () => {
     expect((await admin("/comments?limit=200")).status).toBe(200);
     for (const query of ["limit=0", "limit=201", "limit=ten", "cursor=nonsense"]) expect((await admin(`/comments?${query}`)).status).toBe(400);
@@ -304,6 +309,9 @@ describe("GET /api/admin/audit", () => {
     expect(newest).toMatchObject({ id, post: OTHER_POST, from: "approved", to: "rejected", at: expect.any(String) });
     expect(await auditLog(`?before=${older!.seq}`)).toEqual([]);
     expect((await admin("/audit?limit=0")).status).toBe(400);
+    expect((await admin("/audit?limit=500")).status).toBe(200);
+    expect((await admin("/audit?limit=501")).status).toBe(400);
+    expect((await admin("/audit?before=x")).status).toBe(400);
   });
 
   it("keeps no comment text in the entries of a deleted comment", async () => {

@@ -27,10 +27,12 @@ admin.use("*", async function noStore(c, next) {
   await next();
   c.header("Cache-Control", "no-store");
 });
-// Every successful change (approve, reject, delete, import, rebuild) may change what the static pages show.
+// Every successful change to comments (approve, reject, spam, delete, edit, reply, import, rebuild) may change what
+// the static pages show.
 admin.use("*", async function rebuildSiteAfterChange(c, next) {
   await next();
-  if (c.req.method !== "GET" && c.res.ok && c.env.DEPLOY_HOOK_URL) {
+  // Changes to moderators and rules change nothing readers see: no rebuild for them.
+  if (c.req.method !== "GET" && c.res.ok && c.env.DEPLOY_HOOK_URL && !/^\/api\/admin\/(moderators|rules)(\/|$)/.test(c.req.path)) {
     runAfterResponse(c, "deploy hook", () => requestSiteRebuild(c.env));
   }
 });
