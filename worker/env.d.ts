@@ -17,10 +17,6 @@ interface WorkerSecrets {
   DEPLOY_HOOK_MIN_INTERVAL_SECONDS?: string;
   /** Signs the one-click Approve/Reject/Spam links in notifications (HMAC-SHA256); unset = no links, /admin/act 404. */
   LINK_SECRET?: string;
-  /** How many days a one-click link works (default 7). */
-  LINK_TTL_DAYS?: string;
-  /** The moderator the one-click links act as, and are audited under (default "owner"). */
-  NOTIFY_MODERATOR?: string;
   /** Tests only: the ledger's gap between two writes of one KV key (production KV allows one a second: never set it). */
   TEST_KV_WRITE_SPACING_MS?: string;
 }

@@ -162,19 +162,20 @@ export class ModerationLedger extends DurableObject<Env> {
   }
 
   /**
-   * One page of the moderator's list (`limit` + 1 read to know whether more follow), each comment with the one it
-   * replies to, and the counts per status.
+   * One page of the moderator's list (`limit` + 1 read to know whether more follow; null: the whole list), each
+   * comment with the one it replies to, and the counts per status.
    */
-  listPage(filter: QueueFilter & { limit: number }) {
+  listPage(filter: Omit<QueueFilter, "limit"> & { limit: number | null }) {
     const ledger = this.#moderation.ledger;
-    const rows = ledger.queue({ ...filter, limit: filter.limit + 1 });
-    const page = rows.slice(0, filter.limit);
+    const { limit } = filter;
+    const rows = ledger.queue({ ...filter, limit: limit === null ? undefined : limit + 1 });
+    const page = limit === null ? rows : rows.slice(0, limit);
     const last = page.at(-1);
     const parents = ledger.summaries(page.flatMap((c) => (c.parentId === null ? [] : [c.parentId])), excerptOf);
     return {
       comments: page.map((c) => ({ ...c, parent: c.parentId === null ? null : (parents.get(c.parentId) ?? null) })),
       counts: ledger.statusCounts(),
-      next: rows.length > filter.limit && last ? { createdAt: last.createdAt, id: last.id } : null,
+      next: limit !== null && rows.length > limit && last ? { createdAt: last.createdAt, id: last.id } : null,
     };
   }
 

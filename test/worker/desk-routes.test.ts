@@ -165,6 +165,16 @@ describe("GET /api/admin/comments (desk)", () => {
     expect(approved.comments[0]?.parent).toBeNull();
   });
 
+  it("answers the whole list when asked without limit or cursor, and 50 a page with a cursor alone", async () => {
+    for (let i = 0; i < 52; i++) await createPending({ body: `Many ${i}.` });
+    const all = (await (await admin("/comments")).json()) as { comments: unknown[]; next: string | null };
+    expect([all.comments.length, all.next]).toEqual([52, null]);
+    const first = (await (await admin("/comments?limit=1")).json()) as { next: string };
+    const rest = (await (await admin(`/comments?cursor=${encodeURIComponent(first.next)}`)).json()) as { comments: unknown[]; next: string | null };
+    expect(rest.comments).toHaveLength(50);
+    expect(rest.next).not.toBeNull();
+  });
+
   it("takes a search of 200 characters and refuses 201", async () => {
     expect((await admin(`/comments?q=${"q".repeat(200)}`)).status).toBe(200);
     expect((await admin(`/comments?q=${"q".repeat(201)}`)).status).toBe(400);

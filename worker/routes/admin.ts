@@ -53,7 +53,8 @@ admin.route("/", desk);
 const CURSOR = /^(\d{4}-\d{2}-\d{2}T[\d:.]+Z)\|([A-Za-z0-9_-]{1,64})$/;
 
 // One page of comments, oldest first (the queue is worked from its oldest end), with what each replies to, the
-// counts per status (of every comment, whatever the filter) and the cursor of the next page.
+// counts per status (of every comment, whatever the filter) and the cursor of the next page. Without `limit` and
+// `cursor` it is the whole list, as before paging, so callers written for that keep working.
 admin.get("/comments", async (c) => {
   const status = c.req.query("status") || undefined;
   const checked = status === undefined ? undefined : validate(StatusSchema, status);
@@ -62,15 +63,16 @@ admin.get("/comments", async (c) => {
   const q = c.req.query("q")?.trim() || undefined;
   if (q !== undefined && q.length > RULE_VALUE_MAX) throw badRequest(`q can be at most ${RULE_VALUE_MAX} characters.`);
   const rawLimit = c.req.query("limit");
+  const rawCursor = c.req.query("cursor");
   const limit = rawLimit === undefined || rawLimit === "" ? LIST_LIMIT_DEFAULT : Number(rawLimit);
   if (!/^\d*$/.test(rawLimit ?? "") || !Number.isInteger(limit) || limit < 1 || limit > LIST_LIMIT_MAX) {
     throw badRequest(`limit must be a whole number from 1 to ${LIST_LIMIT_MAX}.`);
   }
-  const rawCursor = c.req.query("cursor") || undefined;
-  const cursor = rawCursor === undefined ? undefined : CURSOR.exec(rawCursor);
+  const cursor = rawCursor ? CURSOR.exec(rawCursor) : undefined;
   if (cursor === null) throw badRequest("cursor must be the `next` of the page before.");
   const after = cursor ? { createdAt: cursor[1]!, id: cursor[2]! } : undefined;
-  const page = await callLedger(c.env, (ledger) => ledger.listPage({ status: checked?.value, post, q, after, limit }));
+  const paged = rawLimit !== undefined || rawCursor !== undefined;
+  const page = await callLedger(c.env, (ledger) => ledger.listPage({ status: checked?.value, post, q, after, limit: paged ? limit : null }));
   const posts = Object.fromEntries(listPosts().map((p) => [p.slug, { title: p.title, url: p.url }]));
   const next = page.next ? `${page.next.createdAt}|${page.next.id}` : null;
   return c.json({ comments: page.comments, posts, counts: page.counts, next });
