@@ -56,10 +56,10 @@ export async function verifyLink(token: string, secret: string): Promise<LinkCla
   }
 }
 
-/** The Approve, Reject and Spam links for a new comment, or null when LINK_SECRET is not set. */
+/** The Approve, Reject and Spam links for a new comment, or null without LINK_SECRET (or with the admin API off). */
 export async function buildActionUrls(env: Env, origin: string, id: string, now = Date.now()): Promise<ActionUrls | null> {
   const secret = env.LINK_SECRET;
-  if (!secret) return null;
+  if (!secret || !env.MODERATOR_TOKEN) return null;
   const days = Number(env.LINK_TTL_DAYS);
   const ttl = (Number.isFinite(days) && days > 0 ? days : LINK_TTL_DAYS_DEFAULT) * DAY_MS;
   const base = { id, moderator: env.NOTIFY_MODERATOR?.trim() || "owner", exp: now + ttl, link: crypto.randomUUID() };

@@ -19,7 +19,7 @@ const open = (url: string, vars: Vars = VARS) => call(path(url), {}, vars);
 const confirm = (url: string, vars: Vars = VARS) => call(path(url), { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "" }, vars);
 
 async function linksFor(id: string, vars: Record<string, string> = {}) {
-  const urls = await buildActionUrls({ LINK_SECRET: SECRET, ...vars } as unknown as Env, BASE, id);
+  const urls = await buildActionUrls({ LINK_SECRET: SECRET, MODERATOR_TOKEN: "t", ...vars } as unknown as Env, BASE, id);
   if (!urls) throw new Error("no links");
   return urls;
 }
@@ -36,11 +36,12 @@ describe("signLink and verifyLink", () => {
     expect(await verifyLink("not-a-token", SECRET)).toBeNull();
   });
 
-  it("gives no links without LINK_SECRET, and links that expire after LINK_TTL_DAYS (7 by default)", async () => {
-    expect(await buildActionUrls({} as Env, BASE, "c1")).toBeNull();
+  it("gives no links without LINK_SECRET or MODERATOR_TOKEN, and links that expire after LINK_TTL_DAYS (7 by default)", async () => {
+    expect(await buildActionUrls({ MODERATOR_TOKEN: "t" } as Env, BASE, "c1")).toBeNull();
+    expect(await buildActionUrls({ LINK_SECRET: SECRET } as Env, BASE, "c1")).toBeNull();
     const now = Date.now();
     for (const [days, expected] of [[undefined, 7], ["2", 2]] as const) {
-      const env = { LINK_SECRET: SECRET, ...(days ? { LINK_TTL_DAYS: days } : {}) } as unknown as Env;
+      const env = { LINK_SECRET: SECRET, MODERATOR_TOKEN: "t", ...(days ? { LINK_TTL_DAYS: days } : {}) } as unknown as Env;
       const urls = (await buildActionUrls(env, BASE, "c1", now))!;
       const claims = await verifyLink(urls.approveUrl.split("/").at(-1)!, SECRET);
       expect(claims?.exp).toBe(now + expected * 24 * 60 * 60 * 1000);
@@ -65,10 +66,11 @@ describe("GET /admin/act/:token", () => {
     expect(await statusOf(id)).toBe("pending");
   });
 
-  it("answers 404 without LINK_SECRET, and for a token that is not signed with it", async () => {
+  it("answers 404 without LINK_SECRET or with the admin API off, and for a token that is not signed with it", async () => {
     const id = await createPending();
     const { approveUrl } = await linksFor(id);
     expect((await open(approveUrl, {})).status).toBe(404);
+    expect((await confirm(approveUrl, { ...VARS, MODERATOR_TOKEN: undefined })).status).toBe(404);
     expect((await confirm(approveUrl, {})).status).toBe(404);
     expect((await open(approveUrl, { LINK_SECRET: "rotated" })).status).toBe(404);
     expect(await statusOf(id)).toBe("pending");

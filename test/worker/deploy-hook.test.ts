@@ -55,7 +55,7 @@ describe("the site rebuild after moderation (DEPLOY_HOOK_URL)", () => {
     expect((await admin("/rules", json({ kind: "word", value: "casino" }), HOOK_VARS)).status).toBe(201);
     expect(hookCalls).toEqual([]);
     const [id] = await pendingIds(1);
-    const links = (await buildActionUrls({ LINK_SECRET: "s" } as unknown as Env, "https://comments.example", id!))!;
+    const links = (await buildActionUrls({ LINK_SECRET: "s", MODERATOR_TOKEN: "t" } as unknown as Env, "https://comments.example", id!))!;
     const response = await call(new URL(links.approveUrl).pathname, { method: "POST" }, { ...HOOK_VARS, LINK_SECRET: "s" });
     expect(response.status).toBe(200);
     expect(hookCalls).toEqual([HOOK]);

@@ -33,6 +33,13 @@ describe("POST /api/admin/moderators", () => {
     expect((await auditLog())[0]).toMatchObject({ moderator: "Ada", action: "approve", id, post: POST, from: "pending", to: "approved" });
   });
 
+  it("answers 401 to a token of another shape or a near miss of a moderator's token", async () => {
+    const token = await addModerator("Ada");
+    for (const wrong of [`${token}x`, token.slice(0, -1), `${token.slice(0, -1)}${token.endsWith("A") ? "B" : "A"}`, "x".repeat(43)]) {
+      expect((await as(wrong, "/me")).status).toBe(401);
+    }
+  });
+
   it("stores only a hash of the token: the token appears nowhere in the listing", async () => {
     const token = await addModerator("Grace");
     const listing = await (await admin("/moderators")).text();

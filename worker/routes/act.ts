@@ -14,7 +14,8 @@ export const act = new Hono<AppEnv>();
 type Page = Parameters<typeof renderActionPage>[0];
 
 act.use("*", async function actionPageHeaders(c, next) {
-  if (!c.env.LINK_SECRET) throw notFound("There is nothing at this address.");
+  // No links without a secret to check them, nor while the moderation API is off (no MODERATOR_TOKEN).
+  if (!c.env.LINK_SECRET || !c.env.MODERATOR_TOKEN) throw notFound("There is nothing at this address.");
   await next();
   c.header("Content-Security-Policy", ACTION_PAGE_CSP);
   c.header("Cache-Control", "no-store");
