@@ -34,9 +34,7 @@ const escapeSlack = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;"
 /** The webhook payload for a new comment; `link` is the worker's /admin page, `actions` the one-click links. */
 export function buildNotification(record: AdminComment, postTitle: string, adminUrl: string, actions: ActionUrls | null = null): NotificationPayload {
   const excerpt = excerptOf(record.body);
-  const state = record.status === "approved"
-    ? "approved automatically (returning commenter)"
-    : record.status === "spam" ? "marked spam by a rule" : "awaiting moderation";
+  const state = record.status === "approved" ? "approved automatically (returning commenter)" : "awaiting moderation";
   const headline = (s: (x: string) => string) => `New comment on “${s(postTitle)}” by ${s(record.author)}, ${state}:`;
   const slackActions = actions ? ` · <${actions.approveUrl}|Approve> · <${actions.rejectUrl}|Reject> · <${actions.spamUrl}|Spam>` : "";
   const plainActions = actions ? `\nApprove: ${actions.approveUrl}\nReject: ${actions.rejectUrl}\nSpam: ${actions.spamUrl}` : "";
