@@ -119,7 +119,7 @@ describe("POST /admin/act/:token", () => {
   });
 });
 
-describe("notification links", () => {
+describe("POST /api/comments notification (one-click links)", () => {
   it("carries signed Approve, Reject and Spam links in the webhook payload and its text when LINK_SECRET is set", async () => {
     const fetchSpy = vi.spyOn(globalThis, "fetch").mockImplementation(async () => new Response("ok"));
     await submit(validComment(), { vars: { NOTIFY_WEBHOOK_URL: WEBHOOK, ...VARS } });

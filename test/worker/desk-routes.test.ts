@@ -67,7 +67,7 @@ describe("POST /api/admin/moderators", () => {
   });
 });
 
-describe("roles", () => {
+describe("requireOwner (moderator and rule management)", () => {
   it("answers 403 when a moderator manages moderators or rules, and lets them moderate", async () => {
     const token = await addModerator("Ada");
     expect((await as(token, "/moderators")).status).toBe(403);
@@ -133,7 +133,7 @@ describe("POST /api/admin/comments/:id/spam", () => {
   });
 });
 
-describe("GET /api/admin/comments (desk)", () => {
+describe("GET /api/admin/comments?q=&limit=&cursor=", () => {
   it("pages oldest first with a cursor, and counts every status", async () => {
     const ids = [];
     for (let i = 0; i < 5; i++) ids.push(await createPending({ body: `Page ${i}.` }));
@@ -275,7 +275,7 @@ describe("POST /api/admin/comments/:id/block", () => {
   });
 });
 
-describe("rules", () => {
+describe("/api/admin/rules", () => {
   const addRule = (rule: unknown) => admin("/rules", json(rule));
 
   it("holds a comment a word rule finds even when its author is trusted, and spam wins over hold", async () => {

@@ -39,7 +39,7 @@ describe("ruleVerdict", () => {
   });
 });
 
-describe("Moderation with the desk", () => {
+describe("Moderation.ingest, setStatus and actByLink (with the desk)", () => {
   it("marks an arrival spam by rule, records the rule in the audit log, and publishes nothing", async () => {
     const kv = new KvDouble(new FakeClock());
     await withLedger(kv.binding, async ({ moderation, desk }) => {
