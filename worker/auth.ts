@@ -1,10 +1,16 @@
-// The moderator check: `Authorization: Bearer <MODERATOR_TOKEN>`, compared in constant time. No token
-// configured means the admin API is off (503), never open.
+// The moderator check: `Authorization: Bearer <token>`. MODERATOR_TOKEN is the owner's bootstrap token, compared in
+// constant time; any other token is looked up by its SHA-256 hash in the ledger's moderators table (strongly
+// consistent, so a revoked token is refused at once, everywhere). No MODERATOR_TOKEN configured means the admin API
+// is off (503), never open.
 import type { MiddlewareHandler } from "hono";
-import type { AppEnv } from "./context.ts";
+import { callLedger, type AppEnv } from "./context.ts";
+import { OWNER } from "./desk.ts";
 import { ApiError } from "./errors.ts";
+import { sha256Hex } from "./ids.ts";
 
 const BEARER = /^Bearer +(\S+) *$/i;
+/** What `createToken` makes: anything else is refused without asking the ledger (a flood of junk costs it nothing). */
+const MODERATOR_TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 
 /** Compares two secrets without leaking where they differ or how long they are (both are hashed first). */
 export async function tokensMatch(given: string, expected: string): Promise<boolean> {
@@ -24,11 +30,38 @@ export function requireModerator(): MiddlewareHandler<AppEnv> {
       throw new ApiError(503, "admin_disabled", "The moderation API is off: no MODERATOR_TOKEN is configured.");
     }
     const given = BEARER.exec(c.req.header("authorization") ?? "")?.[1];
-    if (given === undefined || !(await tokensMatch(given, expected))) {
+    const moderator = given === undefined
+      ? null
+      : (await tokensMatch(given, expected))
+        ? OWNER
+        : MODERATOR_TOKEN_SHAPE.test(given)
+          ? await callLedger(c.env, async (ledger) => ledger.moderatorByTokenHash(await hashToken(given)))
+          : null;
+    if (!moderator) {
       throw new ApiError(401, "unauthorized", "Send the moderator token as Authorization: Bearer <token>.", {
         headers: { "WWW-Authenticate": 'Bearer realm="comments moderation"' },
       });
     }
+    c.set("moderator", moderator);
     await next();
   };
+}
+
+/** Lets only owners through (after requireModerator): they manage moderators and rules. */
+export function requireOwner(): MiddlewareHandler<AppEnv> {
+  return async function requireOwner(c, next) {
+    if (c.get("moderator").role !== "owner") throw new ApiError(403, "forbidden", "Only an owner may do this.");
+    await next();
+  };
+}
+
+/** What the moderators table keeps of a token: its SHA-256, hex. */
+export function hashToken(token: string): Promise<string> {
+  return sha256Hex(`moderator-token:${token}`);
+}
+
+/** A new moderator token: 32 random bytes, base64url (256 bits, so a plain hash is enough to store it). */
+export function createToken(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }

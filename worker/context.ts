@@ -1,13 +1,17 @@
 // What every route shares: the Hono environment type and small readers of the request and configuration.
 import type { Context } from "hono";
 import { StoreUnavailableError } from "./errors.ts";
+import type { Moderator } from "./desk.ts";
 import type { ModerationLedger } from "./ledger-object.ts";
 import type { PostInfo } from "./posts.ts";
 
 export interface AppEnv {
   Bindings: Env;
-  /** `post` is set once a submission names a known post, so error pages can link back to it. */
-  Variables: { post: PostInfo };
+  /**
+   * `post` is set once a submission names a known post, so error pages can link back to it; `moderator` once the
+   * admin API has checked the token (auth.ts).
+   */
+  Variables: { post: PostInfo; moderator: Moderator };
 }
 
 export type AppContext = Context<AppEnv>;

@@ -15,6 +15,8 @@ interface WorkerSecrets {
   DEPLOY_HOOK_AUTHORIZATION?: string;
   /** At most one deploy-hook call per this many seconds (default 60); later actions are flushed by the cron. */
   DEPLOY_HOOK_MIN_INTERVAL_SECONDS?: string;
+  /** Signs the one-click Approve/Reject/Spam links in notifications (HMAC-SHA256); unset = no links, /admin/act 404. */
+  LINK_SECRET?: string;
   /** Tests only: the ledger's gap between two writes of one KV key (production KV allows one a second: never set it). */
   TEST_KV_WRITE_SPACING_MS?: string;
 }

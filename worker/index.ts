@@ -11,6 +11,7 @@ import { FORM_PAGE_CSP, renderFormErrorPage } from "./form-page.ts";
 import { rejectForeignOrigins } from "./guard.ts";
 import { DEPLOY_HOOK_CRON, flushPendingRebuild } from "./deploy-hook.ts";
 import { drainInbox, INBOX_CRON, reconcile } from "./reconcile.ts";
+import { act } from "./routes/act.ts";
 import { admin } from "./routes/admin.ts";
 import { comments } from "./routes/comments.ts";
 
@@ -47,6 +48,8 @@ app.get("/api/health", (c) => c.json({ ok: true }));
 app.get("/favicon.ico", (c) => c.body(null, 204));
 app.route("/api/comments", comments);
 app.route("/api/admin", admin);
+// Before the page: the page's headers middleware would otherwise apply to the links' pages too.
+app.route("/admin/act", act);
 app.route("/admin", adminPage);
 
 app.notFound((c) => c.json({ error: "not_found", message: "There is nothing at this address." }, 404));

@@ -5,12 +5,14 @@
 // by the worker (`ledgerOf(env)`); they take and return plain data. The alarm finishes writes to KV that its
 // one-write-a-second rule or an outage held back.
 import { DurableObject } from "cloudflare:workers";
+import { Desk, type Moderator, type Rule } from "./desk.ts";
 import type { QueueFilter } from "./ledger.ts";
 import { Ledger } from "./ledger.ts";
-import { type LedgerEntry, Moderation } from "./moderation.ts";
+import { type Actor, type LedgerEntry, Moderation } from "./moderation.ts";
+import { excerptOf } from "./notify.ts";
 import { listPosts } from "./posts.ts";
 import { KV_KEY_SPACING_MS, Publisher } from "./publisher.ts";
-import type { Status } from "./schema.ts";
+import type { BulkAction, Status } from "./schema.ts";
 
 /** How long a moderator's action waits for KV to accept its writes before answering `published: false`. */
 export const ACTION_MAX_WAIT_MS = 3000;
@@ -45,6 +47,7 @@ export class ModerationLedger extends DurableObject<Env> {
     });
     this.#moderation = new Moderation({
       ledger,
+      desk: new Desk(ctx.storage.sql, (closure) => ctx.storage.transactionSync(closure)),
       publisher,
       knownPosts,
       now: () => Date.now(),
@@ -65,16 +68,77 @@ export class ModerationLedger extends DurableObject<Env> {
     return this.#moderation.canReplyTo(parentId, post);
   }
 
-  setStatus(id: string, status: Status) {
-    return this.#moderation.setStatus(id, status);
+  setStatus(id: string, status: Status, actor?: Actor) {
+    return this.#moderation.setStatus(id, status, actor);
   }
 
-  remove(id: string) {
-    return this.#moderation.remove(id);
+  remove(id: string, actor?: Actor) {
+    return this.#moderation.remove(id, actor);
   }
 
-  importEntries(entries: LedgerEntry[]) {
-    return this.#moderation.importEntries(entries);
+  bulkAction(action: BulkAction, ids: string[], actor: Actor) {
+    return this.#moderation.bulk(action, ids, actor);
+  }
+
+  editComment(id: string, body: string, actor: Actor) {
+    return this.#moderation.edit(id, body, actor);
+  }
+
+  replyTo(parentId: string, reply: { id: string; author: string; body: string }, actor: Actor) {
+    return this.#moderation.reply(parentId, reply, actor);
+  }
+
+  blockCommenter(id: string, ruleId: string, actor: Actor) {
+    return this.#moderation.block(id, ruleId, actor);
+  }
+
+  actByLink(link: { linkId: string; action: "approve" | "reject" | "spam"; id: string; moderator: string }) {
+    return this.#moderation.actByLink(link);
+  }
+
+  linkUsed(linkId: string) {
+    return this.#moderation.desk.linkUsed(linkId);
+  }
+
+  /** The active moderator whose token has this SHA-256 hash (null: unknown or revoked). Strongly consistent. */
+  moderatorByTokenHash(tokenHash: string) {
+    return this.#moderation.desk.moderatorByTokenHash(tokenHash);
+  }
+
+  activeModerator(name: string) {
+    return this.#moderation.desk.activeModerator(name);
+  }
+
+  listModerators() {
+    return this.#moderation.desk.moderators();
+  }
+
+  addModerator(moderator: Moderator, tokenHash: string, actor: Actor) {
+    return this.#moderation.desk.addModerator(moderator, tokenHash, actor, new Date().toISOString());
+  }
+
+  revokeModerator(name: string, actor: Actor) {
+    return this.#moderation.desk.revokeModerator(name, actor, new Date().toISOString());
+  }
+
+  auditPage(limit: number, before: number | null) {
+    return this.#moderation.desk.auditPage(limit, before);
+  }
+
+  listRules() {
+    return this.#moderation.desk.rules();
+  }
+
+  addRule(rule: Rule) {
+    this.#moderation.desk.addRule(rule);
+  }
+
+  removeRule(id: string, actor: Actor) {
+    return this.#moderation.desk.removeRule(id, actor, new Date().toISOString());
+  }
+
+  importEntries(entries: LedgerEntry[], actor?: Actor) {
+    return this.#moderation.importEntries(entries, actor);
   }
 
   unknownIds(ids: string[]) {
@@ -85,7 +149,7 @@ export class ModerationLedger extends DurableObject<Env> {
     return this.#moderation.adopt(entries, options);
   }
 
-  republish(options: { force?: boolean; posts?: string[] }) {
+  republish(options: { force?: boolean; posts?: string[]; audit?: { moderator: Actor; action: "rebuild" | "migrate" } }) {
     return this.#moderation.republish(options);
   }
 
@@ -95,6 +159,24 @@ export class ModerationLedger extends DurableObject<Env> {
 
   listQueue(filter: QueueFilter) {
     return this.#moderation.queue(filter);
+  }
+
+  /**
+   * One page of the moderator's list (`limit` + 1 read to know whether more follow; null: the whole list), each
+   * comment with the one it replies to, and the counts per status.
+   */
+  listPage(filter: Omit<QueueFilter, "limit"> & { limit: number | null }) {
+    const ledger = this.#moderation.ledger;
+    const { limit } = filter;
+    const rows = ledger.queue({ ...filter, limit: limit === null ? undefined : limit + 1 });
+    const page = limit === null ? rows : rows.slice(0, limit);
+    const last = page.at(-1);
+    const parents = ledger.summaries(page.flatMap((c) => (c.parentId === null ? [] : [c.parentId])), excerptOf);
+    return {
+      comments: page.map((c) => ({ ...c, parent: c.parentId === null ? null : (parents.get(c.parentId) ?? null) })),
+      counts: ledger.statusCounts(),
+      next: limit !== null && rows.length > limit && last ? { createdAt: last.createdAt, id: last.id } : null,
+    };
   }
 
   exportPage(after: { createdAt: string; id: string } | null, limit: number) {

@@ -24,6 +24,18 @@ export interface OutboxEntry {
 export interface QueueFilter {
   status?: Status;
   post?: string;
+  /** A case-insensitive substring of the author's name, email or text. */
+  q?: string;
+  /** Continue after this position (the `next` of the page before). */
+  after?: { createdAt: string; id: string };
+  limit?: number;
+}
+
+/** The comment another one replies to, as the moderator's list shows it. */
+export interface ParentSummary {
+  id: string;
+  author: string;
+  excerpt: string;
 }
 
 const SCHEMA = `
@@ -61,6 +73,11 @@ export class Ledger {
     this.#sql = sql;
     this.#transaction = transaction;
     for (const statement of SCHEMA.split(";").map((s) => s.trim()).filter(Boolean)) this.#sql.exec(statement);
+  }
+
+  /** Runs `closure` as one atomic step (nested calls are savepoints of the outer one). */
+  transaction<T>(closure: () => T): T {
+    return this.#transaction(closure);
   }
 
   #rows<T extends Row>(query: string, ...bindings: unknown[]): T[] {
@@ -169,16 +186,48 @@ export class Ledger {
     return new Map(this.#rows<{ post: string; approved: number }>("SELECT post, approved FROM approved_counts").map((r) => [r.post, r.approved]));
   }
 
-  /** Live records matching the filter, oldest first. */
+  /** Live records matching the filter, oldest first, at most `limit` of them (all when absent). */
   queue(filter: QueueFilter): AdminComment[] {
     const where = ["status != 'deleted'"];
-    const bindings: string[] = [];
+    const bindings: unknown[] = [];
     if (filter.status) (where.push("status = ?"), bindings.push(filter.status));
     if (filter.post) (where.push("post = ?"), bindings.push(filter.post));
+    if (filter.q) {
+      // LIKE with its wildcards escaped: the moderator's text is matched literally (ASCII case-insensitively).
+      const pattern = `%${filter.q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+      where.push(`(${["author", "email", "body"].map((field) => `json_extract(record, '$.${field}') LIKE ? ESCAPE '\\'`).join(" OR ")})`);
+      bindings.push(pattern, pattern, pattern);
+    }
+    if (filter.after) {
+      where.push("(created_at > ? OR (created_at = ? AND id > ?))");
+      bindings.push(filter.after.createdAt, filter.after.createdAt, filter.after.id);
+    }
+    const limit = filter.limit === undefined ? "" : ` LIMIT ${Math.max(0, Math.floor(filter.limit))}`;
     return this.#rows<{ record: string }>(
-      `SELECT record FROM comments WHERE ${where.join(" AND ")} ORDER BY created_at, id`,
+      `SELECT record FROM comments WHERE ${where.join(" AND ")} ORDER BY created_at, id${limit}`,
       ...bindings,
     ).map((row) => JSON.parse(row.record) as AdminComment);
+  }
+
+  /** The live comments these ids name, summarised: the parents of a page of the moderator's list. */
+  summaries(ids: readonly string[], excerpt: (body: string) => string): Map<string, ParentSummary> {
+    const found = new Map<string, ParentSummary>();
+    for (const id of new Set(ids)) {
+      const record = this.get(id);
+      if (record) found.set(id, { id, author: record.author, excerpt: excerpt(record.body) });
+    }
+    return found;
+  }
+
+  /** Replaces a live comment's text; returns it before and after, or null when unknown or deleted. */
+  updateBody(id: string, body: string): { before: AdminComment; after: AdminComment } | null {
+    return this.#transaction(() => {
+      const before = this.get(id);
+      if (!before) return null;
+      const after: AdminComment = { ...before, body };
+      this.#sql.exec("UPDATE comments SET record = ? WHERE id = ?", JSON.stringify(after), id);
+      return { before, after };
+    });
   }
 
   /** Up to `limit` live records after the (createdAt, id) position, oldest first: one page of the export. */
@@ -195,7 +244,7 @@ export class Ledger {
 
   /** Live comments by status. */
   statusCounts(): Record<Status, number> {
-    const counts: Record<Status, number> = { pending: 0, approved: 0, rejected: 0 };
+    const counts: Record<Status, number> = { pending: 0, approved: 0, rejected: 0, spam: 0 };
     for (const row of this.#rows<{ status: string; n: number }>("SELECT status, COUNT(*) AS n FROM comments GROUP BY status")) {
       if (row.status in counts) counts[row.status as Status] = row.n;
     }

@@ -5,9 +5,10 @@
 // Durable Object's alarm finishes the write). The worker calls these through the Durable Object (ledger-object.ts);
 // tests call them directly with a KV double and a fake clock.
 import type { AdminComment } from "./comment.ts";
+import { type Desk, type Rule, ruleVerdict } from "./desk.ts";
 import type { Ledger, OutboxKey, QueueFilter } from "./ledger.ts";
 import type { Publisher } from "./publisher.ts";
-import type { FieldErrors, Status } from "./schema.ts";
+import type { BulkAction, FieldErrors, Status } from "./schema.ts";
 
 /** A record and the salted hash of its email (null when it has none), as the worker hands them over. */
 export interface LedgerEntry {
@@ -28,8 +29,26 @@ export interface ImportOutcome {
   fields: FieldErrors | null;
 }
 
+/** Who acts, as the audit log names them: a moderator's name, or `system` for the service itself. */
+export type Actor = string;
+export const SYSTEM: Actor = "system";
+
+export interface BulkResult {
+  id: string;
+  ok: boolean;
+  status?: Status | "deleted";
+  error?: string;
+}
+
+export interface LinkOutcome {
+  refused: "used" | "revoked" | "gone" | null;
+  record: AdminComment | null;
+  published: boolean;
+}
+
 export interface ModerationOptions {
   ledger: Ledger;
+  desk: Desk;
   publisher: Publisher;
   knownPosts: () => readonly string[];
   now: () => number;
@@ -37,6 +56,10 @@ export interface ModerationOptions {
   /** How long an action waits for KV to accept its writes before answering (0: it does not wait). */
   maxWaitMs: number;
 }
+
+/** The audit log's name for the action that sets each status. */
+const ACTIONS: Record<Status, string> = { approved: "approve", rejected: "reject", spam: "spam", pending: "unapprove" };
+const BULK_STATUS = { approve: "approved", reject: "rejected", spam: "spam" } as const;
 
 const postKeys = (posts: Iterable<string>): OutboxKey[] => [...[...posts].map((post) => `thread:${post}` as const), "counts"];
 
@@ -49,6 +72,14 @@ export class Moderation {
 
   get ledger(): Ledger {
     return this.#o.ledger;
+  }
+
+  get desk(): Desk {
+    return this.#o.desk;
+  }
+
+  #at(): string {
+    return new Date(this.#o.now()).toISOString();
   }
 
   /** Marks keys dirty, publishes, and waits (bounded) until they are written. */
@@ -76,10 +107,18 @@ export class Moderation {
     if (known) return known.status;
     if (ledger.knownIds([entry.record.id]).size > 0) return "deleted";
     let record = entry.record;
-    if (record.status === "pending" && autoApproveReturning && entry.emailHash && ledger.isTrusted(entry.emailHash)) {
-      record = { ...record, status: "approved", moderatedAt: new Date(this.#o.now()).toISOString() };
+    // The owner's rules decide a new submission first: spam wins over hold, and hold beats auto-approval.
+    const trusted = entry.emailHash !== null && ledger.isTrusted(entry.emailHash);
+    const verdict = record.status === "pending" ? ruleVerdict(this.#o.desk.rules(), record, entry.emailHash, trusted) : null;
+    if (verdict?.action === "spam") {
+      record = { ...record, status: "spam", moderatedAt: this.#at() };
+    } else if (!verdict && record.status === "pending" && autoApproveReturning && trusted) {
+      record = { ...record, status: "approved", moderatedAt: this.#at() };
     }
-    ledger.insert([{ record, emailHash: entry.emailHash }]);
+    ledger.transaction(() => {
+      ledger.insert([{ record, emailHash: entry.emailHash }]);
+      if (verdict) this.#o.desk.auditComment(this.#at(), "rules", verdict.action, { ...record, status: "pending" }, record, { rule: verdict.rule.id });
+    });
     // A pending comment changes nothing readers see; an approved one is published in one pass (never waiting).
     if (record.status === "approved") {
       this.#o.ledger.markDirty(postKeys([record.post]), this.#o.now());
@@ -93,27 +132,135 @@ export class Moderation {
     return this.#o.ledger.isApprovedOn(parentId, post);
   }
 
-  /** Approves, rejects or (later) marks a comment; null when the id is unknown or deleted. */
-  async setStatus(id: string, status: Status): Promise<ActionOutcome | null> {
-    const changed = this.#o.ledger.setStatus(id, status, new Date(this.#o.now()).toISOString());
+  /** Approves, rejects or marks a comment spam, audited; null when the id is unknown or deleted. */
+  async setStatus(id: string, status: Status, actor: Actor = SYSTEM, action: string = ACTIONS[status]): Promise<ActionOutcome | null> {
+    const changed = this.#changeStatus(id, status, actor, action);
     if (!changed) return null;
-    const published = await this.#publish(postKeys([changed.after.post]));
-    return { record: changed.after, published };
+    const published = await this.#publish(postKeys([changed.post]));
+    return { record: changed, published };
+  }
+
+  #changeStatus(id: string, status: Status, actor: Actor, action: string): AdminComment | null {
+    const { ledger, desk } = this.#o;
+    return ledger.transaction(() => {
+      const at = this.#at();
+      const changed = ledger.setStatus(id, status, at);
+      if (changed) desk.auditComment(at, actor, action, changed.before, changed.after);
+      return changed?.after ?? null;
+    });
+  }
+
+  #tombstone(id: string, actor: Actor): AdminComment | null {
+    const { ledger, desk } = this.#o;
+    return ledger.transaction(() => {
+      const at = this.#at();
+      const record = ledger.tombstone(id, at);
+      if (record) {
+        desk.forgetText(id);
+        desk.auditComment(at, actor, "delete", record, null);
+      }
+      return record;
+    });
   }
 
   /** Deletes a comment for good: unpublished, its KV record erased, a tombstone left; null when unknown. */
-  async remove(id: string): Promise<ActionOutcome | null> {
-    const record = this.#o.ledger.tombstone(id, new Date(this.#o.now()).toISOString());
+  async remove(id: string, actor: Actor = SYSTEM): Promise<ActionOutcome | null> {
+    const record = this.#tombstone(id, actor);
     if (!record) return null;
     const published = await this.#publish([...postKeys([record.post]), `erase:${id}`]);
     return { record, published };
+  }
+
+  /** One action on up to BULK_MAX_IDS comments: each changed and audited, then published in one pass. */
+  async bulk(action: BulkAction, ids: readonly string[], actor: Actor): Promise<{ results: BulkResult[]; posts: string[]; published: boolean }> {
+    const results: BulkResult[] = [];
+    const posts = new Set<string>();
+    const erased: OutboxKey[] = [];
+    for (const id of ids) {
+      const record = action === "delete" ? this.#tombstone(id, actor) : this.#changeStatus(id, BULK_STATUS[action], actor, action);
+      if (!record) {
+        results.push({ id, ok: false, error: "There is no comment with that id." });
+        continue;
+      }
+      posts.add(record.post);
+      if (action === "delete") erased.push(`erase:${id}`);
+      results.push({ id, ok: true, status: action === "delete" ? "deleted" : record.status });
+    }
+    const published = posts.size === 0 ? true : await this.#publish([...postKeys(posts), ...erased]);
+    return { results, posts: [...posts], published };
+  }
+
+  /** Replaces a comment's text, keeping the original in the audit entry (erased if the comment is deleted). */
+  async edit(id: string, body: string, actor: Actor): Promise<ActionOutcome | null> {
+    const { ledger, desk } = this.#o;
+    const changed = ledger.transaction(() => {
+      const result = ledger.updateBody(id, body);
+      if (result) desk.auditComment(this.#at(), actor, "edit", result.before, result.after, { body: result.before.body });
+      return result;
+    });
+    if (!changed) return null;
+    const published = changed.after.status === "approved" ? await this.#publish(postKeys([changed.after.post])) : true;
+    return { record: changed.after, published };
+  }
+
+  /** The blog's own reply to an approved comment, approved at once; null when the parent is not approved. */
+  async reply(parentId: string, reply: Pick<AdminComment, "id" | "author" | "body">, actor: Actor): Promise<ActionOutcome | null> {
+    const { ledger, desk } = this.#o;
+    const parent = ledger.get(parentId);
+    if (!parent || parent.status !== "approved") return null;
+    const at = this.#at();
+    const record: AdminComment = {
+      ...reply, post: parent.post, parentId, email: null, website: null, createdAt: at, status: "approved", moderatedAt: at, byBlog: true,
+    };
+    ledger.transaction(() => {
+      ledger.insert([{ record, emailHash: null }]);
+      desk.auditComment(at, actor, "reply", null, record, { parentId });
+    });
+    return { record, published: await this.#publish(postKeys([record.post])) };
+  }
+
+  /** Marks a comment spam and blocks its email (a rule on its hash): one action, one audit entry. */
+  async block(id: string, ruleId: string, actor: Actor): Promise<(ActionOutcome & { rule: Rule | null }) | null> {
+    const { ledger, desk } = this.#o;
+    const done = ledger.transaction(() => {
+      const at = this.#at();
+      const emailHash = ledger.emailHashOf(id);
+      const changed = ledger.setStatus(id, "spam", at);
+      if (!changed) return null;
+      const rule: Rule | null = emailHash === null
+        ? null
+        : { id: ruleId, kind: "email", value: emailHash, action: "spam", createdAt: at, createdBy: actor };
+      if (rule && !desk.rules().some((r) => r.kind === "email" && r.value === emailHash)) desk.addRule(rule, false);
+      desk.auditComment(at, actor, "block", changed.before, changed.after, rule ? { rule: rule.id } : undefined);
+      return { record: changed.after, rule };
+    });
+    if (!done) return null;
+    return { ...done, published: await this.#publish(postKeys([done.record.post])) };
+  }
+
+  /**
+   * A one-click link's action, once: refused when the link was used, its moderator revoked or the comment is gone.
+   * The check, the change, the audit entry and the link's use are one atomic step.
+   */
+  async actByLink(link: { linkId: string; action: "approve" | "reject" | "spam"; id: string; moderator: string }): Promise<LinkOutcome> {
+    const { ledger, desk } = this.#o;
+    const done = ledger.transaction((): { refused: LinkOutcome["refused"]; record: AdminComment | null } => {
+      if (desk.linkUsed(link.linkId)) return { refused: "used", record: null };
+      if (!desk.activeModerator(link.moderator)) return { refused: "revoked", record: null };
+      const record = this.#changeStatus(link.id, BULK_STATUS[link.action], link.moderator, link.action);
+      if (!record) return { refused: "gone", record: null };
+      desk.markLinkUsed(link.linkId, this.#at());
+      return { refused: null, record };
+    });
+    if (!done.record) return { ...done, published: false };
+    return { ...done, published: await this.#publish(postKeys([done.record.post])) };
   }
 
   /**
    * Imports records (a backup or a legacy export). Ids already live are skipped; a deleted id is restored.
    * All-or-nothing: any unknown post or parent fails the whole batch with every problem named.
    */
-  async importEntries(entries: readonly LedgerEntry[]): Promise<ImportOutcome> {
+  async importEntries(entries: readonly LedgerEntry[], actor: Actor = SYSTEM): Promise<ImportOutcome> {
     const { ledger } = this.#o;
     const known = new Set(this.#o.knownPosts());
     const batch = new Map<string, LedgerEntry>();
@@ -131,7 +278,11 @@ export class Moderation {
       if (parentPost !== record.post) fields[`${index}.parentId`] = `Comment ${record.parentId} is not on post "${record.post}".`;
     }
     if (Object.keys(fields).length > 0) return { imported: 0, skipped: 0, fields };
-    const posts = ledger.insert([...batch.values()]);
+    const posts = ledger.transaction(() => {
+      const touched = ledger.insert([...batch.values()]);
+      this.#o.desk.audit({ at: this.#at(), moderator: actor, action: "import", id: null, post: null, from: null, to: null, detail: { imported: batch.size, skipped, posts: [...touched] } });
+      return touched;
+    });
     await this.#publish(postKeys(posts));
     return { imported: batch.size, skipped, fields: null };
   }
@@ -160,9 +311,10 @@ export class Moderation {
    * Re-derives every post's thread (or these posts') and the counts, and waits (bounded) for the writes. `force`
    * writes even a value KV should already hold: the repair for a KV value changed or lost behind the ledger's back.
    */
-  async republish({ force = false, posts = this.#o.knownPosts() }: { force?: boolean; posts?: readonly string[] } = {}): Promise<{ posts: number; comments: number; published: boolean }> {
+  async republish({ force = false, posts = this.#o.knownPosts(), audit }: { force?: boolean; posts?: readonly string[]; audit?: { moderator: Actor; action: "rebuild" | "migrate" } } = {}): Promise<{ posts: number; comments: number; published: boolean }> {
     const keys = postKeys(posts);
     if (force) this.#o.ledger.forgetPublished(keys);
+    if (audit) this.#o.desk.audit({ at: this.#at(), ...audit, id: null, post: posts.length === 1 ? posts[0]! : null, from: null, to: null });
     const published = await this.#publish(keys);
     const counts = this.#o.ledger.approvedCounts();
     const comments = posts.reduce((sum, post) => sum + (counts.get(post) ?? 0), 0);

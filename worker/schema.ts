@@ -14,10 +14,30 @@ export const BODY_MAX = 5000;
 export const SLUG_MAX = 200;
 export const MAX_COUNT_POSTS = 100;
 export const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
-export const STATUSES = ["pending", "approved", "rejected"] as const;
+export const STATUSES = ["pending", "approved", "rejected", "spam"] as const;
+/** Moderator names: shown in the audit log, so short and plain. */
+export const MODERATOR_NAME_MAX = 64;
+export const RULE_VALUE_MAX = 200;
+/** The most links a `links` rule may allow before it fires. */
+export const RULE_LINKS_MAX = 1000;
+export const BULK_MAX_IDS = 100;
+export const LIST_LIMIT_DEFAULT = 50;
+export const LIST_LIMIT_MAX = 200;
+export const AUDIT_LIMIT_DEFAULT = 50;
+export const AUDIT_LIMIT_MAX = 500;
+export const MODERATOR_ROLES = ["owner", "moderator"] as const;
+export type ModeratorRole = (typeof MODERATOR_ROLES)[number];
+export const RULE_KINDS = ["email", "word", "links", "first-comment"] as const;
+export type RuleKind = (typeof RULE_KINDS)[number];
+export const RULE_ACTIONS = ["hold", "spam"] as const;
+export type RuleAction = (typeof RULE_ACTIONS)[number];
+export const BULK_ACTIONS = ["approve", "reject", "spam", "delete"] as const;
+export type BulkAction = (typeof BULK_ACTIONS)[number];
 /** How a comment's text is written: Markdown (readers) or WordPress's comment HTML (WXR imports). */
 export const FORMATS = ["markdown", "html"] as const;
 export type Format = (typeof FORMATS)[number];
+
+const STATUS_MESSAGE = "status must be pending, approved, rejected or spam.";
 
 // C0 and C1 control characters (Unicode category Cc). Newlines and tabs are allowed in the comment only.
 const CONTROL = /[\u0000-\u001F\u007F-\u009F]/u;
@@ -134,7 +154,7 @@ export const ImportItemSchema = fieldsObject({
   website: websiteField,
   body: bodyField,
   createdAt: isoDateField("createdAt"),
-  status: v.optional(v.picklist(STATUSES, "status must be pending, approved or rejected."), "approved"),
+  status: v.optional(v.picklist(STATUSES, STATUS_MESSAGE), "approved"),
   moderatedAt: v.optional(v.nullable(isoDateField("moderatedAt")), null),
   // Moderator-only fields: a reader's submission (SubmissionSchema) has neither, so cannot claim the badge.
   format: v.optional(v.picklist(FORMATS, "format must be markdown or html.")),
@@ -147,10 +167,63 @@ export const ImportSchema = v.pipe(
   v.maxLength(MAX_IMPORT_ITEMS, `Import at most ${MAX_IMPORT_ITEMS} comments per request.`),
 );
 
-export const StatusSchema = v.picklist(STATUSES, "status must be pending, approved or rejected.");
+export const StatusSchema = v.picklist(STATUSES, STATUS_MESSAGE);
 export type Status = v.InferOutput<typeof StatusSchema>;
 
 export const IdSchema = idField("Unknown comment.");
+
+// The moderation desk (issue 13): moderators, rules, bulk actions, edits and the blog's replies.
+
+export const ModeratorSchema = fieldsObject({
+  name: v.pipe(
+    v.string("Give the moderator a name."),
+    v.trim(),
+    v.nonEmpty("Give the moderator a name."),
+    v.maxLength(MODERATOR_NAME_MAX, `A moderator's name can be at most ${MODERATOR_NAME_MAX} characters.`),
+    v.regex(/^[\p{L}\p{N}][\p{L}\p{N} ._'-]*$/u, "A moderator's name uses letters, digits, spaces and . _ ' - only."),
+  ),
+  role: v.optional(v.picklist(MODERATOR_ROLES, "role must be owner or moderator."), "moderator"),
+});
+
+const ruleAction = v.optional(v.picklist(RULE_ACTIONS, "action must be hold or spam."), "hold");
+const ruleWord = v.pipe(
+  v.string("Give the word to look for."),
+  v.trim(),
+  v.nonEmpty("Give the word to look for."),
+  v.maxLength(RULE_VALUE_MAX, `A rule's value can be at most ${RULE_VALUE_MAX} characters.`),
+  ...unicodeChecks("The word", false),
+);
+const ruleLinks = v.pipe(
+  v.union([v.string(), v.number()], "Give the number of links allowed."),
+  v.transform((n) => String(n).trim()),
+  v.regex(/^\d{1,4}$/, `Give the number of links allowed, from 0 to ${RULE_LINKS_MAX}.`),
+  v.check((n) => Number(n) <= RULE_LINKS_MAX, `Give the number of links allowed, from 0 to ${RULE_LINKS_MAX}.`),
+  v.transform((n) => String(Number(n))),
+);
+/** A new rule; an `email` rule's value is an address, stored only as its salted hash. */
+export const RuleSchema = v.variant(
+  "kind",
+  [
+    fieldsObject({ kind: v.literal("email"), value: emailField, action: ruleAction }),
+    fieldsObject({ kind: v.literal("word"), value: ruleWord, action: ruleAction }),
+    fieldsObject({ kind: v.literal("links"), value: ruleLinks, action: ruleAction }),
+    fieldsObject({ kind: v.literal("first-comment"), value: v.optional(v.pipe(v.unknown(), v.transform(() => "")), ""), action: ruleAction }),
+  ],
+  "kind must be email, word, links or first-comment.",
+);
+export type RuleInput = v.InferOutput<typeof RuleSchema>;
+
+export const BulkSchema = fieldsObject({
+  action: v.picklist(BULK_ACTIONS, "action must be approve, reject, spam or delete."),
+  ids: v.pipe(
+    v.array(v.string("Each id is text."), "Give the ids as an array."),
+    v.minLength(1, "Give at least one id."),
+    v.maxLength(BULK_MAX_IDS, `Give at most ${BULK_MAX_IDS} ids at once.`),
+  ),
+});
+
+/** An edit of a comment's text, or the blog's reply: the same limits as a reader's comment. */
+export const TextSchema = fieldsObject({ body: bodyField });
 
 /** Field name -> first problem, for the 422 `fields` object (nested paths such as `3.email` for imports). */
 export type FieldErrors = Record<string, string>;

@@ -13,6 +13,7 @@ export const OPTIONAL_SECRETS = [
   "NOTIFY_WEBHOOK_URL",
   "DEPLOY_HOOK_URL",
   "DEPLOY_HOOK_AUTHORIZATION",
+  "LINK_SECRET",
 ] as const;
 
 /** "fail" stops the deploy; "warn" is something a real deploy needs that a dry run may lack. */

@@ -7,7 +7,43 @@ import type { AdminComment } from "../../worker/comment.ts";
 import type { Status as CommentStatus } from "../../worker/schema.ts";
 
 export type { AdminComment, CommentStatus };
-export const STATUSES: readonly CommentStatus[] = ["pending", "approved", "rejected"];
+export const STATUSES: readonly CommentStatus[] = ["pending", "approved", "rejected", "spam"];
+
+/** A moderator as the owner's listing shows it (GET /api/admin/moderators). */
+export interface ModeratorListing {
+  name: string;
+  role: string;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+/** One line of the audit log (GET /api/admin/audit). */
+export interface AuditEntry {
+  seq: number;
+  at: string;
+  moderator: string;
+  action: string;
+  id: string | null;
+  post: string | null;
+  from: string | null;
+  to: string | null;
+  detail?: Record<string, unknown>;
+}
+
+export interface Rule {
+  id: string;
+  kind: string;
+  value: string;
+  action: string;
+  createdAt: string;
+  createdBy: string;
+}
+
+/** The file `export` writes: every comment (the import format) and the audit log, oldest entry first. */
+export interface ExportFile {
+  comments: AdminComment[];
+  audit: AuditEntry[];
+}
 
 /** An import entry: the export format with id, status and moderatedAt optional (no id: the worker derives one). */
 export type ImportComment = Omit<AdminComment, "id" | "status" | "moderatedAt"> &
@@ -42,13 +78,24 @@ export interface AdminClient {
   show(id: string): Promise<{ comment: AdminComment; postTitle: string | null }>;
   approve(id: string): Promise<void>;
   reject(id: string): Promise<void>;
+  spam(id: string): Promise<void>;
   remove(id: string): Promise<void>;
   exportAll(): Promise<AdminComment[]>;
   importComments(comments: readonly ImportComment[]): Promise<ImportResult>;
   migrateStep(cursor: string | null): Promise<MigrateStep>;
   /** Whether the site has this post (the public thread answers 404 for an unknown one). */
   postExists(slug: string): Promise<boolean>;
+  addModerator(name: string, role: string): Promise<{ name: string; role: string; token: string }>;
+  listModerators(): Promise<ModeratorListing[]>;
+  revokeModerator(name: string): Promise<void>;
+  /** The newest `limit` entries of the audit log, newest first (all of them when `limit` is null). */
+  audit(limit: number | null): Promise<AuditEntry[]>;
+  listRules(): Promise<Rule[]>;
+  addRule(kind: string, value: string, action: string): Promise<Rule>;
+  removeRule(id: string): Promise<void>;
 }
+
+const AUDIT_PAGE = 500;
 
 // The worker's id rule, checked here too so a mistyped id never becomes part of a URL path.
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
@@ -98,6 +145,14 @@ export function createAdminClient(config: CliConfig): AdminClient {
     }
   }
 
+  /** A call whose refusal (403, 404, 409, 422) is the user's to fix: reported with the worker's message. */
+  async function callChecked(method: string, path: string, what: string, body?: unknown): Promise<Response> {
+    const response = await call(method, path, body);
+    if (response.status === 403) throw new CliError(`${what} failed: only an owner may do this (the worker answered 403)`, EXIT_AUTH);
+    if (!response.ok) throw new CliError(`${what} failed: ${(await readError(response)).text} (${response.status})`, EXIT_FAILED);
+    return response;
+  }
+
   async function callOnComment(id: string, method: string, action = ""): Promise<Response> {
     if (!ID_PATTERN.test(id)) throw new ItemError("not a comment id");
     const response = await call(method, `/api/admin/comments/${id}${action}`);
@@ -108,11 +163,19 @@ export function createAdminClient(config: CliConfig): AdminClient {
 
   return {
     async list(status, post) {
-      const query = new URLSearchParams({ status });
-      if (post) query.set("post", post);
-      const data = (await readJson(await call("GET", `/api/admin/comments?${query}`), "Listing comments")) as { comments: AdminComment[] };
+      const comments: AdminComment[] = [];
+      let cursor: string | null = null;
+      do {
+        const query = new URLSearchParams({ status, limit: "200" });
+        if (post) query.set("post", post);
+        if (cursor) query.set("cursor", cursor);
+        const data = (await readJson(await call("GET", `/api/admin/comments?${query}`), "Listing comments")) as { comments: AdminComment[]; next?: string | null };
+        comments.push(...data.comments);
+        // A worker before paging answers without `next`: everything at once.
+        cursor = data.next ?? null;
+      } while (cursor);
       // The `post` filter is this worker's extra; filtering here too keeps `--post` right against any version.
-      return data.comments.filter((comment) => !post || comment.post === post);
+      return comments.filter((comment) => !post || comment.post === post);
     },
     async show(id) {
       const data = (await (await callOnComment(id, "GET")).json()) as { comment: AdminComment; postTitle?: string | null };
@@ -123,6 +186,9 @@ export function createAdminClient(config: CliConfig): AdminClient {
     },
     async reject(id) {
       await callOnComment(id, "POST", "/reject");
+    },
+    async spam(id) {
+      await callOnComment(id, "POST", "/spam");
     },
     async remove(id) {
       await callOnComment(id, "DELETE");
@@ -141,6 +207,37 @@ export function createAdminClient(config: CliConfig): AdminClient {
     async migrateStep(cursor) {
       const query = cursor === null ? "" : `?${new URLSearchParams({ cursor })}`;
       return (await readJson(await call("POST", `/api/admin/migrate${query}`), "Migration")) as MigrateStep;
+    },
+    async addModerator(name, role) {
+      return (await (await callChecked("POST", "/api/admin/moderators", "Adding the moderator", { name, role })).json()) as { name: string; role: string; token: string };
+    },
+    async listModerators() {
+      return ((await (await callChecked("GET", "/api/admin/moderators", "Listing moderators")).json()) as { moderators: ModeratorListing[] }).moderators;
+    },
+    async revokeModerator(name) {
+      await callChecked("DELETE", `/api/admin/moderators/${encodeURIComponent(name)}`, `Revoking ${name}`);
+    },
+    async audit(limit) {
+      const entries: AuditEntry[] = [];
+      let before: number | null = null;
+      for (;;) {
+        const want = limit === null ? AUDIT_PAGE : Math.min(AUDIT_PAGE, limit - entries.length);
+        const query = new URLSearchParams({ limit: String(want) });
+        if (before !== null) query.set("before", String(before));
+        const page = ((await (await callChecked("GET", `/api/admin/audit?${query}`, "Reading the audit log")).json()) as { entries: AuditEntry[] }).entries;
+        entries.push(...page);
+        if (page.length < want || (limit !== null && entries.length >= limit)) return entries;
+        before = page.at(-1)!.seq;
+      }
+    },
+    async listRules() {
+      return ((await (await callChecked("GET", "/api/admin/rules", "Listing rules")).json()) as { rules: Rule[] }).rules;
+    },
+    async addRule(kind, value, action) {
+      return (await (await callChecked("POST", "/api/admin/rules", "Adding the rule", { kind, value, action })).json()) as Rule;
+    },
+    async removeRule(id) {
+      await callChecked("DELETE", `/api/admin/rules/${encodeURIComponent(id)}`, `Removing rule ${id}`);
     },
     async postExists(slug) {
       const response = await call("GET", `/api/comments?${new URLSearchParams({ post: slug })}`);

@@ -2,7 +2,8 @@
 // returns the exit code. Output goes through `io` so every path can be exercised without a terminal.
 import { writeFileSync } from "node:fs";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { createAdminClient, STATUSES, type AdminClient, type CommentStatus } from "./api.ts";
+import { createAdminClient, STATUSES, type AdminClient, type CommentStatus, type ExportFile } from "./api.ts";
+import { DESK_COMMANDS } from "./desk.ts";
 import { MissingTokenError, resolveConfig } from "./config.ts";
 import { CliError, EXIT_AUTH, EXIT_FAILED, EXIT_OK, EXIT_USAGE, ItemError, UsageError } from "./errors.ts";
 import { COMMAND_HELP, USAGE } from "./help.ts";
@@ -18,9 +19,9 @@ export interface CliIo {
 }
 
 type Options = ParseArgsConfig["options"];
-type Parsed = { values: Record<string, string | boolean | undefined>; positionals: string[] };
+export type Parsed = { values: Record<string, string | boolean | undefined>; positionals: string[] };
 
-interface Command {
+export interface Command {
   options: Options;
   /** Fewest positional arguments; `many` allows more than `min`. */
   min: number;
@@ -50,6 +51,7 @@ const COMMANDS: Record<string, Command> = {
   }),
   approve: eachId("approve", async (api, id, io) => (await api.approve(id), io.out(`approved ${id}`))),
   reject: eachId("reject", async (api, id, io) => (await api.reject(id), io.out(`rejected ${id}`))),
+  spam: eachId("mark as spam", async (api, id, io) => (await api.spam(id), io.out(`marked spam ${id}`))),
   delete: eachId("delete", async (api, id, io) => (await api.remove(id), io.out(`deleted ${id}`))),
   export: {
     options: { output: { type: "string", short: "o" } },
@@ -57,7 +59,10 @@ const COMMANDS: Record<string, Command> = {
     many: false,
     async run({ values }, io, client) {
       const comments = await client().exportAll();
-      const json = `${JSON.stringify(comments, null, 2)}\n`;
+      // The audit log comes along, oldest first like the comments; import reads the comments and leaves the log.
+      const audit = (await client().audit(null)).reverse();
+      const file: ExportFile = { comments, audit };
+      const json = `${JSON.stringify(file, null, 2)}\n`;
       if (values.output === undefined) io.out(json.trimEnd());
       else {
         try {
@@ -65,7 +70,7 @@ const COMMANDS: Record<string, Command> = {
         } catch (error) {
           throw new UsageError(`Cannot write ${String(values.output)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
         }
-        io.out(`exported ${plural(comments.length, "comment")} to ${String(values.output)}`);
+        io.out(`exported ${plural(comments.length, "comment")} and ${audit.length} audit ${audit.length === 1 ? "entry" : "entries"} to ${String(values.output)}`);
       }
       return EXIT_OK;
     },
@@ -110,6 +115,7 @@ const COMMANDS: Record<string, Command> = {
       return EXIT_OK;
     },
   },
+  ...DESK_COMMANDS,
 };
 
 /** Runs the CLI on `argv` (the arguments after the script name) and returns the exit code. */

@@ -10,28 +10,32 @@ Commands:
   show <id>...                              every field of a comment and its full text
   approve <id>...                           publish comments
   reject <id>...                            refuse comments (kept, never shown)
+  spam <id>...                              mark comments as spam (kept, never shown or counted)
   delete <id>...                            remove comments for good
-  export [--output <file>]                  every comment as JSON, the import format
+  export [--output <file>]                  every comment and the audit log as JSON (import reads it)
   import <file> [--dry-run]                 a JSON export (a backup) or a WordPress export (WXR)
   migrate [--cursor <cursor>]               bring a v1 store's comments into the moderation ledger
+  moderators add|list|revoke                named moderators, each with their own token (owners only)
+  rules list|add|remove                     hold or mark spam on arrival (owners add and remove)
+  audit [--limit <n>]                       who did what, newest first
 
 Environment:
   COMMENTS_API_URL  the comment worker (default: http://localhost:8787)
-  MODERATOR_TOKEN   the moderator token (default: MODERATOR_TOKEN in .dev.vars)
+  MODERATOR_TOKEN   your moderator token, or the owner's (default: MODERATOR_TOKEN in .dev.vars)
 
 Exit codes:
-  0 done; 1 some ids or items failed; 2 usage error; 3 no token, wrong token or admin API off;
+  0 done; 1 some ids or items failed; 2 usage error; 3 no token, wrong token, not an owner or admin API off;
   4 the comment service is unreachable.
 
 Run \`npm run moderate -- <command> --help\` for one command.`;
 
 export const COMMAND_HELP: Record<string, string> = {
-  list: `Usage: npm run moderate -- list [--status pending|approved|rejected] [--post <slug>]
+  list: `Usage: npm run moderate -- list [--status pending|approved|rejected|spam] [--post <slug>]
 
-Shows comments as a table: id, post, author, email, age and the first line of the comment.
+Shows comments as a table, oldest first: id, post, author, email, age and the first line of the comment.
 
 Options:
-  -s, --status <status>  pending (default), approved or rejected
+  -s, --status <status>  pending (default), approved, rejected or spam
   -p, --post <slug>      only comments on this post`,
 
   show: `Usage: npm run moderate -- show <id>...
@@ -55,7 +59,9 @@ Reports each id; an unknown id is reported and the others still run (exit code 1
 
   export: `Usage: npm run moderate -- export [--output <file>]
 
-Writes every comment, in every status, as a JSON array: the format \`import\` reads back.
+Writes every comment, in every status, and the audit log as JSON: {"comments": [...], "audit": [...]}, both
+oldest first. \`import\` reads the comments back (and still reads an older export, a bare array of comments);
+the audit log is a record of this site and is never imported.
 With npm, add -s so npm's own banner stays out of the file: npm run -s moderate -- export > backup.json
 
 Options:
@@ -64,7 +70,7 @@ Options:
   import: `Usage: npm run moderate -- import <file> [--dry-run]
 
 Imports comments into the worker. The file is either
-  - a JSON array in the export format: a backup comes back as it was (each entry keeps its status;
+  - what \`export\` writes (or an older export's JSON array of comments): a backup comes back as it was (each entry keeps its status;
     an entry without a status is approved), or
   - a WordPress export (WXR, Tools > Export): approved comments become approved comments on the post
     with the same slug (wp:post_name); pending, spam and trashed comments, pingbacks, comments over
@@ -84,4 +90,50 @@ and the counts from the ledger. Run it once after deploying the ledger over a v1
 It is idempotent (a comment the ledger holds, live or deleted, is never changed) and resumable: it walks the
 records a few thousand at a time and prints a cursor after each step; --cursor starts from one. It prints how
 many records it scanned, added and found already there.`,
+
+  spam: `Usage: npm run moderate -- spam <id>...
+
+Marks each comment as spam: kept for the record, never shown and never counted; a published one is unpublished.
+Reports each id; an unknown id is reported and the others still run (exit code 1).`,
+
+  moderators: `Usage: npm run moderate -- moderators add <name> [--role owner|moderator] [--json]
+       npm run moderate -- moderators list
+       npm run moderate -- moderators revoke <name>
+
+Named moderators, each with their own token, so the audit log says who did what (owners only: run these with
+the owner's MODERATOR_TOKEN or an owner's token).
+
+  add     creates a moderator and prints their token once (only its hash is stored: it cannot be shown again).
+          Moderators moderate; owners also manage moderators and rules.
+  list    every moderator, with when they were added and revoked
+  revoke  their token stops working at once, everywhere; their audit entries stay
+
+Options:
+  -r, --role <role>  moderator (default) or owner
+      --json         print {"name":…,"role":…,"token":…} on one line, for scripts`,
+
+  rules: `Usage: npm run moderate -- rules list
+       npm run moderate -- rules add <kind> [<value>] [--action hold|spam]
+       npm run moderate -- rules remove <id>
+
+Rules decide what happens to a new comment as it arrives: hold it for moderation (even from a returning commenter
+AUTO_APPROVE_RETURNING would approve) or mark it spam. When several rules fire, spam wins. Adding and removing
+rules is for owners, and every change is in the audit log.
+
+Kinds:
+  email <address>   comments from this address (only its salted hash is stored)
+  word <text>       comments whose name, text or website contain this text (any case)
+  links <n>         comments with more than n links
+  first-comment     comments from an email with no approved comment yet
+
+Options:
+  -a, --action <action>  hold (default) or spam`,
+
+  audit: `Usage: npm run moderate -- audit [--limit <n>]
+
+Shows the audit log, newest first: when, which moderator, the action, the comment's id and post, and its status
+before and after (or the moderator or rule changed). Entries of a deleted comment stay, without its text.
+
+Options:
+  -n, --limit <n>  how many entries (default 50)`,
 };

@@ -50,8 +50,13 @@ export function loadImportFile(path: string): ImportFile {
   } catch {
     throw new UsageError(`${path} is neither JSON nor a WordPress export (WXR)`);
   }
+  // Since the desk (issue 13) `export` writes `{ comments, audit }`; an older export is the bare array. The audit
+  // log is a record of what happened here, so it is never imported.
+  if (data !== null && typeof data === "object" && !Array.isArray(data) && Array.isArray((data as { comments?: unknown }).comments)) {
+    data = (data as { comments: unknown[] }).comments;
+  }
   if (!Array.isArray(data) || !data.every((item) => item !== null && typeof item === "object" && !Array.isArray(item))) {
-    throw new UsageError(`${path} is not a JSON array of comments (the format \`export\` writes)`);
+    throw new UsageError(`${path} is not a JSON export of comments (what \`export\` writes, or an array of comments)`);
   }
   const skipped: WxrSkipped = { pending: 0, spam: 0, trash: 0, pingbacks: 0, invalid: 0, tooLong: 0 };
   return { format: "json", comments: data as ImportComment[], skipped };

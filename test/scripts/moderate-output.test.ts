@@ -7,6 +7,7 @@ import type { AdminComment } from "../../scripts/moderate/api.ts";
 import { runCli } from "../../scripts/moderate/cli.ts";
 import { DEFAULT_API_URL, MissingTokenError, resolveConfig } from "../../scripts/moderate/config.ts";
 import { summariseImport } from "../../scripts/moderate/import.ts";
+import { formatAudit } from "../../scripts/moderate/desk.ts";
 import { formatAge, formatComment, formatTable } from "../../scripts/moderate/table.ts";
 
 const NOW = new Date("2026-11-23T12:00:00Z");
@@ -123,7 +124,7 @@ describe("runCli without a worker", () => {
     return { code, out: out.join("\n"), err: err.join("\n") };
   }
 
-  it.each(["list", "show", "approve", "reject", "delete", "export", "import"])("explains the %s command with --help", async (name) => {
+  it.each(["list", "show", "approve", "reject", "spam", "delete", "export", "import", "moderators", "rules", "audit"])("explains the %s command with --help", async (name) => {
     const { code, out } = await run(name, "--help");
     expect(code).toBe(0);
     expect(out).toContain(`npm run moderate -- ${name}`);
@@ -132,14 +133,20 @@ describe("runCli without a worker", () => {
   it("lists every command and the exit codes in the general help", async () => {
     const { code, out } = await run("--help");
     expect(code).toBe(0);
-    for (const name of ["list", "show", "approve", "reject", "delete", "export", "import"]) expect(out).toContain(name);
+    for (const name of ["list", "show", "approve", "reject", "spam", "delete", "export", "import", "moderators", "rules", "audit"]) expect(out).toContain(name);
     expect(out).toMatch(/Exit codes/);
   });
 
   it.each([
     [["frob"], /Unknown command "frob"/],
     [["list", "--colour"], /Unknown option '--colour'/],
-    [["list", "--status", "spam"], /--status must be one of/],
+    [["list", "--status", "deleted"], /--status must be one of/],
+    [["moderators"], /moderators needs one of: add, list, revoke/],
+    [["moderators", "add"], /moderators add takes 1 argument/],
+    [["moderators", "add", "Ada", "--role", "admin"], /--role must be one of owner, moderator/],
+    [["rules", "add", "ip", "10.0.0.1"], /the rule kind must be one of/],
+    [["rules", "add", "word", "casino", "--action", "delete"], /--action must be one of hold, spam/],
+    [["audit", "--limit", "ten"], /--limit must be a whole number/],
     [["approve"], /approve needs at least one id/],
     [["import"], /import needs a file/],
     [["import", "/no/such/file.json"], /Cannot read \/no\/such\/file.json/],
@@ -154,5 +161,17 @@ describe("runCli without a worker", () => {
     const { code, out } = await run("import", "--dry-run", file);
     expect(code).toBe(0);
     expect(out).toContain("would import 5, skipped 2 pending, 1 spam, 1 trash, 1 pingback");
+  });
+});
+
+describe("formatAudit", () => {
+  it("shows one line per entry: when, who, what, which comment, where, and the change or what was changed", () => {
+    const lines = formatAudit([
+      { seq: 2, at: "2026-11-23T12:00:00.123Z", moderator: "Ada", action: "approve", id: "c1", post: "system-leadership-matters", from: "pending", to: "approved" },
+      { seq: 1, at: "2026-11-23T11:00:00.000Z", moderator: "owner", action: "moderator-add", id: null, post: null, from: null, to: null, detail: { name: "Ada", role: "moderator" } },
+    ]).split("\n");
+    expect(lines[0]).toMatch(/^AT\s+MODERATOR\s+ACTION\s+ID\s+POST\s+CHANGE$/);
+    expect(lines[1]).toMatch(/^2026-11-23T12:00:00Z\s+Ada\s+approve\s+c1\s+system-leadership-matters\s+pending -> approved$/);
+    expect(lines[2]).toMatch(/owner\s+moderator-add\s+-\s+-\s+Ada \(moderator\)$/);
   });
 });

@@ -181,9 +181,9 @@ describe("moderate errors a script can rely on", () => {
   });
 
   it("exits 2 for a usage error, naming the problem and where help is", async () => {
-    const { code, stderr } = await moderate(["list", "--status", "spam"]);
+    const { code, stderr } = await moderate(["list", "--status", "deleted"]);
     expect(code).toBe(2);
-    expect(stderr).toContain("--status must be one of pending, approved, rejected");
+    expect(stderr).toContain("--status must be one of pending, approved, rejected, spam");
     expect(stderr).toContain("npm run moderate -- list --help");
   });
 });
@@ -230,7 +230,9 @@ describe("moderate import and export", () => {
 
     const exported = await moderate(["export"]);
     expect(exported.code).toBe(0);
-    const backup = JSON.parse(exported.stdout) as { id: string }[];
+    const exportFile = JSON.parse(exported.stdout) as { comments: { id: string }[]; audit: { action: string; id: string | null }[] };
+    const backup = exportFile.comments;
+    expect(exportFile.audit).toContainEqual(expect.objectContaining({ action: "approve", id: replyId }));
     const file = join(mkdtempSync(join(tmpdir(), "moderate-backup-")), "backup.json");
     writeFileSync(file, exported.stdout);
     const before = { threads: await threads(), records: await exportAll() };
@@ -252,8 +254,8 @@ describe("moderate import and export", () => {
     const file = join(mkdtempSync(join(tmpdir(), "moderate-export-")), "out.json");
     const { code, stdout } = await moderate(["export", "--output", file]);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^exported \d+ comments? to /);
-    expect(JSON.parse(readFileSync(file, "utf8"))).toEqual(await exportAll());
+    expect(stdout).toMatch(/^exported \d+ comments? and \d+ audit entr(y|ies) to /);
+    expect((JSON.parse(readFileSync(file, "utf8")) as { comments: unknown }).comments).toEqual(await exportAll());
   });
 
   it("reports each entry the worker refuses (an unknown post) and exits 1", async () => {
@@ -279,5 +281,49 @@ describe("moderate migrate", () => {
     expect(scanned).toBeGreaterThan(0);
     expect(added).toBe(0);
     expect(present).toBe(scanned);
+  });
+});
+
+describe("moderate moderators, audit, rules and spam", () => {
+  it("adds Ada, whose token approves; the audit shows it under her name; after revoke her token answers 401", async () => {
+    const added = await moderate(["moderators", "add", "Ada", "--json"]);
+    expect(added.code).toBe(0);
+    const ada = JSON.parse(added.stdout) as { name: string; role: string; token: string };
+    expect(ada).toMatchObject({ name: "Ada", role: "moderator", token: expect.any(String) });
+    const id = await submit(POSTS[0], "Approved by Ada");
+    const approved = await moderate(["approve", id], { MODERATOR_TOKEN: ada.token });
+    expect(approved.code).toBe(0);
+    const audit = await moderate(["audit", "--limit", "5"]);
+    expect(audit.stdout).toMatch(new RegExp(`Ada\\s+approve\\s+${id}\\s+${POSTS[0]}\\s+pending -> approved`));
+    const listed = await moderate(["moderators", "list"]);
+    expect(listed.stdout).toMatch(/Ada\s+moderator/);
+    expect(listed.stdout).not.toContain(ada.token);
+    expect((await moderate(["moderators", "list"], { MODERATOR_TOKEN: ada.token })).code).toBe(3);
+    expect((await moderate(["moderators", "revoke", "Ada"])).code).toBe(0);
+    const refused = await moderate(["list"], { MODERATOR_TOKEN: ada.token });
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain("401");
+  });
+
+  it("marks a comment spam, which leaves the thread and shows under list --status spam", async () => {
+    const id = await submit(POSTS[1], "Buy cheap things");
+    await moderate(["approve", id]);
+    expect((await moderate(["spam", id])).stdout.trim()).toBe(`marked spam ${id}`);
+    expect((await moderate(["list", "--status", "spam"])).stdout).toContain(id);
+    const thread = (await (await fetch(`${worker.url}/api/comments?post=${POSTS[1]}`)).json()) as { comments: { id: string }[] };
+    expect(thread.comments.map((c) => c.id)).not.toContain(id);
+  });
+
+  it("adds, lists and removes a rule that holds comments with a word", async () => {
+    const added = await moderate(["rules", "add", "word", "lottery", "--action", "spam"]);
+    expect(added.code).toBe(0);
+    const ruleId = /added rule (\S+):/.exec(added.stdout)?.[1];
+    expect(ruleId).toBeDefined();
+    const caught = await submit(POSTS[0], "You won the LOTTERY");
+    expect((await moderate(["list", "--status", "spam"])).stdout).toContain(caught);
+    expect((await moderate(["rules", "list"])).stdout).toMatch(new RegExp(`${ruleId}\\s+word\\s+lottery\\s+spam`));
+    expect((await moderate(["rules", "remove", ruleId!])).code).toBe(0);
+    expect((await moderate(["rules", "list"])).stdout).not.toContain(ruleId!);
+    expect((await moderate(["audit"])).stdout).toMatch(/rule-remove/);
   });
 });

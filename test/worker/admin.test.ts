@@ -48,7 +48,7 @@ describe("GET /api/admin/comments", () => {
   });
 
   it("answers 400 for an unknown status", async () => {
-    const response = await admin("/comments?status=spam");
+    const response = await admin("/comments?status=deleted");
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ error: "bad_request" });
   });

@@ -4,7 +4,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { DEPLOY_HOOK_CRON, flushPendingRebuild, hookRequest, requestSiteRebuild } from "../../worker/deploy-hook.ts";
 import worker from "../../worker/index.ts";
 import { readDeployHookState } from "../../worker/store.ts";
-import { admin, submit, validComment, type Vars } from "./helpers.ts";
+import { buildActionUrls } from "../../worker/action-links.ts";
+import { admin, call, submit, validComment, type Vars } from "./helpers.ts";
 
 const HOOK = "https://api.cloudflare.example/pages/webhooks/deploy_hooks/abc";
 const HOOK_VARS: Vars = { DEPLOY_HOOK_URL: HOOK };
@@ -46,6 +47,18 @@ describe("the site rebuild after moderation (DEPLOY_HOOK_URL)", () => {
     expect((await admin(`/comments/${ids[3]}`, { method: "DELETE" }, HOOK_VARS)).status).toBe(204);
     expect(hookCalls).toEqual([HOOK]);
     expect((await readDeployHookState(env.COMMENTS)).pending).toBe(true);
+  });
+
+  it("is asked after a one-click link's action, and never for a change of moderators or rules", async () => {
+    const json = (body: unknown): RequestInit => ({ method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    expect((await admin("/moderators", json({ name: "Ada" }), HOOK_VARS)).status).toBe(201);
+    expect((await admin("/rules", json({ kind: "word", value: "casino" }), HOOK_VARS)).status).toBe(201);
+    expect(hookCalls).toEqual([]);
+    const [id] = await pendingIds(1);
+    const links = (await buildActionUrls({ LINK_SECRET: "s", MODERATOR_TOKEN: "t" } as unknown as Env, "https://comments.example", id!))!;
+    const response = await call(new URL(links.approveUrl).pathname, { method: "POST" }, { ...HOOK_VARS, LINK_SECRET: "s" });
+    expect(response.status).toBe(200);
+    expect(hookCalls).toEqual([HOOK]);
   });
 
   it("asks again from the cron for what came after the call, once the interval has passed", async () => {

@@ -105,8 +105,9 @@ const adminId = fc.oneof(
 
 export const adminPath: fc.Arbitrary<string> = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom("/api/admin/comments", "/api/admin/export", "/api/admin/import", "/api/admin/rebuild", "/api/admin", "/api/admin/", "/api/admin/comments/") },
+  { weight: 2, arbitrary: fc.constantFrom("/api/admin/me", "/api/admin/moderators", "/api/admin/moderators/Ada", "/api/admin/rules", "/api/admin/rules/x", "/api/admin/audit", "/api/admin/comments/bulk") },
   { weight: 3, arbitrary: adminId.map((id) => `/api/admin/comments/${id}`) },
-  { weight: 4, arbitrary: fc.tuple(adminId, fc.constantFrom("approve", "reject", "approve", "reject", "APPROVE", "approve/", "x")).map(([id, action]) => `/api/admin/comments/${id}/${action}`) },
+  { weight: 4, arbitrary: fc.tuple(adminId, fc.constantFrom("approve", "reject", "spam", "block", "reply", "APPROVE", "approve/", "x")).map(([id, action]) => `/api/admin/comments/${id}/${action}`) },
   { weight: 1, arbitrary: fc.array(segment, { maxLength: 3 }).map((parts) => `/api/admin/${parts.join("/")}`) },
 );
 
@@ -267,6 +268,39 @@ export const adminRoute: fc.Arbitrary<{ method: string; path: string; body: stri
     }),
   },
   { weight: 3, arbitrary: fc.record({ method, path: adminPath, body, json: fc.boolean() }) },
+  // The desk (issue 13): spam, block, bulk actions, edits, the blog's replies, rules, moderators and the audit log.
+  { weight: 2, arbitrary: fc.record({ method: fc.constant("POST"), path: fc.tuple(fc.oneof(adminId, importedId), fc.constantFrom("spam", "block")).map(([id, action]) => `/api/admin/comments/${id}/${action}`), body: fc.constant(null), json: fc.constant(false) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      method: fc.constant("POST"), path: fc.constant("/api/admin/comments/bulk"), json: fc.constant(true),
+      body: fc.record({ action: fc.constantFrom("approve", "reject", "spam", "delete", "publish"), ids: fc.array(fc.oneof(adminId, importedId, fieldValue), { maxLength: 6 }) }, { requiredKeys: [] }).map((b) => JSON.stringify(b)),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      method: fc.constantFrom("PATCH", "POST"),
+      path: fc.tuple(fc.oneof(adminId, importedId), fc.constantFrom("", "/reply")).map(([id, tail]) => `/api/admin/comments/${id}${tail}`),
+      json: fc.constant(true),
+      body: fc.oneof(edgeString.map((body) => JSON.stringify({ body })), fieldValue.map((value) => JSON.stringify({ body: value }))),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      method: fc.constant("POST"), path: fc.constant("/api/admin/rules"), json: fc.constant(true),
+      body: fc.record({ kind: fc.constantFrom("email", "word", "links", "first-comment", "ip"), value: fc.oneof(edgeString, fieldValue), action: fc.constantFrom("hold", "spam", "delete") }, { requiredKeys: [] })
+        .map((rule) => JSON.stringify(rule)),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      method: fc.constantFrom("GET", "POST", "DELETE"), path: fc.constantFrom("/api/admin/moderators", "/api/admin/moderators/Ada", "/api/admin/rules", "/api/admin/audit", "/api/admin/me"), json: fc.constant(true),
+      body: fc.oneof(edgeString.map((name) => JSON.stringify({ name })), fc.constant(JSON.stringify({ name: "Ada", role: "moderator" }))),
+    }),
+  },
 );
 
 /** Builds a request; the method only carries a body where fetch allows one. */

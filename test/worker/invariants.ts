@@ -89,7 +89,7 @@ export function recordProblems(key: string, record: AdminComment, meta: CommentM
   if (record.email !== null && (typeof record.email !== "string" || !/^[^\s@]+@[^\s@]+$/.test(record.email) || record.email.length > 254)) say(`email ${JSON.stringify(record.email)}`);
   if (record.website !== null && (typeof record.website !== "string" || !/^https?:\/\/\S+$/i.test(record.website) || record.website.length > 200)) say(`website ${JSON.stringify(record.website)}`);
   if (!ISO_INSTANT.test(record.createdAt)) say(`createdAt ${JSON.stringify(record.createdAt)}`);
-  if (!["pending", "approved", "rejected"].includes(record.status)) say(`status ${JSON.stringify(record.status)}`);
+  if (!["pending", "approved", "rejected", "spam"].includes(record.status)) say(`status ${JSON.stringify(record.status)}`);
   if (record.moderatedAt !== null && !ISO_INSTANT.test(record.moderatedAt)) say(`moderatedAt ${JSON.stringify(record.moderatedAt)}`);
   if (record.parentId !== null && !/^[A-Za-z0-9_-]{1,64}$/.test(record.parentId)) say(`parentId ${JSON.stringify(record.parentId)}`);
   if (meta !== undefined && (!meta || meta.post !== record.post || meta.status !== record.status)) say(`metadata ${JSON.stringify(meta)} does not match the record`);

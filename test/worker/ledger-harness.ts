@@ -3,6 +3,7 @@
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import type { AdminComment } from "../../worker/comment.ts";
+import { Desk } from "../../worker/desk.ts";
 import { Ledger } from "../../worker/ledger.ts";
 import { Moderation } from "../../worker/moderation.ts";
 import { listPosts } from "../../worker/posts.ts";
@@ -13,6 +14,7 @@ import { POST } from "./helpers.ts";
 export interface LedgerRig {
   moderation: Moderation;
   ledger: Ledger;
+  desk: Desk;
   clock: FakeClock;
   /** Times the publisher asked to be woken at (the Durable Object's alarm), not yet run. */
   wakes: number[];
@@ -33,7 +35,8 @@ export function withLedger<T>(
     const ledger = new Ledger(state.storage.sql, (closure) => state.storage.transactionSync(closure));
     const wakes: number[] = [];
     const publisher = new Publisher(ledger, { kv, knownPosts, now: clock.now, wakeAt: (at) => void wakes.push(at), spacingMs: KV_KEY_SPACING_MS });
-    const moderation = new Moderation({ ledger, publisher, knownPosts, now: clock.now, sleep: async (ms) => clock.advance(ms), maxWaitMs });
+    const desk = new Desk(state.storage.sql, (closure) => state.storage.transactionSync(closure));
+    const moderation = new Moderation({ ledger, desk, publisher, knownPosts, now: clock.now, sleep: async (ms) => clock.advance(ms), maxWaitMs });
     const runAlarmsUntil = async (until: number) => {
       for (;;) {
         const next = Math.min(...wakes);
@@ -43,7 +46,7 @@ export function withLedger<T>(
         await moderation.flush();
       }
     };
-    return body({ moderation, ledger, clock, wakes, runAlarmsUntil });
+    return body({ moderation, ledger, desk, clock, wakes, runAlarmsUntil });
   });
 }
 

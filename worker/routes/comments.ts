@@ -6,6 +6,7 @@ import { type AppContext, type AppEnv, callLedger, clientIp, isFormPost, ledgerO
 import { ApiError, badRequest, invalidFields, notFound } from "../errors.ts";
 import { enforceRateLimit, enforceTurnstile, isHoneypotFilled, TURNSTILE_FIELD } from "../guard.ts";
 import { createId, hashEmail } from "../ids.ts";
+import { buildActionUrls } from "../action-links.ts";
 import { buildNotification, sendNotification } from "../notify.ts";
 import { findPost, listPosts, type PostInfo } from "../posts.ts";
 import { fromCache, publicJson, purgeThread, threadCacheKey } from "../read-cache.ts";
@@ -119,8 +120,11 @@ comments.post("/", bodyLimit({ maxSize: MAX_SUBMISSION_BYTES, onError: tooLarge 
   };
   // KV first: once this write succeeds the comment is kept, whatever happens to the ledger call below.
   await putComment(c.env.COMMENTS, record, emailHash);
+  // A comment a rule marks spam is answered like any pending one (nothing tells a spammer) but not notified.
+  let spam = false;
   try {
     const status = await ledgerOf(c.env).ingest({ record, emailHash }, { autoApproveReturning: c.env.AUTO_APPROVE_RETURNING === "true" });
+    spam = status === "spam";
     if (status === "approved") {
       record = { ...record, status, moderatedAt: record.createdAt };
       await purgeThread(c.req.url, post.slug);
@@ -132,8 +136,9 @@ comments.post("/", bodyLimit({ maxSize: MAX_SUBMISSION_BYTES, onError: tooLarge 
     await putInbox(c.env.COMMENTS, record.id).catch((inboxError: unknown) => console.error("inbox write failed", inboxError));
   }
   const webhook = c.env.NOTIFY_WEBHOOK_URL;
-  if (webhook) {
-    const payload = buildNotification(record, post.title, new URL("/admin", c.req.url).href);
+  if (webhook && !spam) {
+    const actions = await buildActionUrls(c.env, new URL(c.req.url).origin, record.id);
+    const payload = buildNotification(record, post.title, new URL("/admin", c.req.url).href, actions);
     runAfterResponse(c, "moderator notification", () => sendNotification(webhook, payload));
   }
   return accepted(c, record.id, record.status, post);
