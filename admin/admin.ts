@@ -68,7 +68,10 @@ byId<HTMLFormElement>("filters").addEventListener("submit", (event) => {
   void attempt(() => loadQueue());
 });
 byId("post").addEventListener("change", () => void attempt(() => loadQueue()));
-byId("refresh").addEventListener("click", () => void attempt(() => loadQueue(currentStatus())));
+byId("refresh").addEventListener("click", () => void attempt(async () => {
+  await loadQueue(currentStatus());
+  if (!byId("rules-panel").hidden) await loadRules();
+}));
 byId("more").addEventListener("click", () => void attempt(loadMore));
 byId<HTMLInputElement>("select-all").addEventListener("change", (event) => selectAll((event.target as HTMLInputElement).checked));
 byId<HTMLFormElement>("bulk").addEventListener("submit", (event) => {

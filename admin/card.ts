@@ -10,9 +10,10 @@ const LABELS: Record<RowAction, string> = {
   approve: "Approve", reject: "Reject", spam: "Spam", reply: "Reply", edit: "Edit", block: "Block commenter", delete: "Delete",
 };
 
-/** The actions that make sense for a comment in each state (WordPress offers the same per status view). */
+/** The actions that make sense for a comment in each state (WordPress offers the same per status view). The blog
+ * replies only to approved comments: a reply must not be published under a comment readers cannot see. */
 const ACTIONS_BY_STATUS: Record<Status, RowAction[]> = {
-  pending: ["approve", "reject", "spam", "reply", "edit", "block", "delete"],
+  pending: ["approve", "reject", "spam", "edit", "block", "delete"],
   approved: ["reject", "spam", "reply", "edit", "block", "delete"],
   spam: ["approve", "reject", "edit", "block", "delete"],
   rejected: ["approve", "spam", "edit", "block", "delete"],

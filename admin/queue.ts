@@ -9,6 +9,7 @@ import {
 import { type RowAction, renderCard } from "./card.ts";
 import { byId, el, plural, say } from "./dom.ts";
 import { openEditor } from "./editor.ts";
+import { loadRules } from "./rules.ts";
 
 const TAB_NAMES: Record<Status, string> = { pending: "Pending", approved: "Approved", spam: "Spam", rejected: "Rejected" };
 /** Where a comment goes after each status-changing action. */
@@ -134,6 +135,8 @@ async function runAction(comment: AdminComment, action: RowAction, card: HTMLLIE
     else await callApi(commentPath(comment.id, action), "POST");
     moveCount(comment.status, action === "delete" ? null : TARGET[action]);
     removeCards([card], action);
+    // Blocking adds an email rule: an owner sees it listed at once.
+    if (action === "block" && !byId("rules-panel").hidden) await loadRules();
     say(action === "block"
       ? `Blocked ${comment.author}: the comment is marked as spam.`
       : action === "spam" ? `Marked the comment by ${comment.author} as spam.` : `${DONE[action]} the comment by ${comment.author}.`);

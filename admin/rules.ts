@@ -3,21 +3,28 @@
 import { callApi, type Rule } from "./api.ts";
 import { byId, el, say } from "./dom.ts";
 
-const KIND_TEXT: Record<Rule["kind"], string> = {
-  email: "Email address", word: "Word or phrase", links: "At least this many links", "first-comment": "A commenter's first comment",
-};
 const ACTION_TEXT: Record<Rule["action"], string> = { hold: "hold for moderation", spam: "mark as spam" };
 
-/** "Word or phrase “casino”: mark as spam". */
-export function describeRule(rule: Pick<Rule, "kind" | "value" | "action">): string {
-  const value = rule.kind === "first-comment" ? "" : ` \u201c${rule.value}\u201d`;
-  return `${KIND_TEXT[rule.kind]}${value}: ${ACTION_TEXT[rule.action]}`;
+/** What a rule matches. The server keeps an email rule's address only as its salted hash, so that is all it shows. */
+function describeMatch(rule: Pick<Rule, "kind" | "value">, added: boolean): string {
+  switch (rule.kind) {
+    case "email": return added ? `Email address ${rule.value}` : `An email address (kept as a hash, ${rule.value.slice(0, 10)}\u2026)`;
+    case "word": return `Text contains \u201c${rule.value}\u201d`;
+    case "links": return `More than ${rule.value} links`;
+    default: return "A commenter's first comment";
+  }
+}
+
+/** "Text contains “casino”: mark as spam"; `added` for the rule as the owner typed it, before the server kept it. */
+export function describeRule(rule: Pick<Rule, "kind" | "value" | "action">, added = false): string {
+  return `${describeMatch(rule, added)}: ${ACTION_TEXT[rule.action]}`;
 }
 
 function renderRule(rule: Rule): HTMLLIElement {
   const id = `rule-${rule.id}`;
   const remove = el("button", { type: "button", "aria-describedby": id }, "Remove");
-  const item = el("li", { "data-id": rule.id }, el("span", { id }, describeRule(rule)), " ", remove);
+  const by = rule.createdBy ? ` (added by ${rule.createdBy})` : "";
+  const item = el("li", { "data-id": rule.id }, el("span", { id }, describeRule(rule)), by, " ", remove);
   remove.addEventListener("click", () => void removeRule(rule, item));
   return item;
 }
@@ -53,7 +60,7 @@ export async function addRule(form: HTMLFormElement): Promise<void> {
     // Listed again rather than appended: the list then shows the rules as the server keeps them.
     await loadRules();
     byId<HTMLInputElement>("rule-value").value = "";
-    say(`Added the rule: ${describeRule(rule)}.`);
+    say(`Added the rule: ${describeRule(rule, true)}.`);
   } catch (error) {
     say((error as Error).message);
   }
