@@ -5,7 +5,7 @@
 //
 // Usage: node scripts/write-admin-page.ts [outFile]   (default: worker/admin-page.generated.json)
 import { build } from "esbuild";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 
 const ROOT = resolve(import.meta.dirname, "..");
@@ -41,7 +41,10 @@ export async function buildAdminPage(): Promise<AdminPage> {
 export async function writeAdminPage(outFile: string): Promise<AdminPage> {
   const page = await buildAdminPage();
   mkdirSync(dirname(outFile), { recursive: true });
-  writeFileSync(outFile, `${JSON.stringify(page)}\n`);
+  // Written whole, then renamed: wrangler dev in the browser tests rebuilds it while other tests may bundle it.
+  const partial = `${outFile}.${process.pid}.tmp`;
+  writeFileSync(partial, `${JSON.stringify(page)}\n`);
+  renameSync(partial, outFile);
   return page;
 }
 
