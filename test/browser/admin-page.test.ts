@@ -1,10 +1,14 @@
-// The /admin moderation page in a real browser, worked from the keyboard only (issue 6).
+// The /admin moderation page against the real worker (wrangler dev) in Chromium, worked from the keyboard (issues 6
+// and 13). The page's newer features are tested against the API contract in admin-moderation.test.ts.
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, NO_BROWSER_REASON } from "../support/browser.ts";
 import { startWorker, type RunningWorker } from "../support/wrangler-dev.ts";
 
 const POST = "system-leadership-matters";
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 if (NO_BROWSER_REASON) console.warn(NO_BROWSER_REASON);
 
@@ -36,8 +40,9 @@ describe.skipIf(NO_BROWSER_REASON !== null)("the /admin moderation page", () => 
     return thread.comments.map((c) => c.author);
   }
 
-  async function signIn(token: string): Promise<Page> {
-    const page = await (await browser.newContext()).newPage();
+  /** Opens /admin and signs in from the keyboard; `bypassCSP` only so axe-core can be injected. */
+  async function signIn(token: string, bypassCSP = false): Promise<Page> {
+    const page = await (await browser.newContext({ bypassCSP })).newPage();
     await page.goto(`${worker.url}/admin`);
     await page.keyboard.press("Tab");
     expect(await page.evaluate(() => document.activeElement?.id)).toBe("token");
@@ -46,7 +51,14 @@ describe.skipIf(NO_BROWSER_REASON !== null)("the /admin moderation page", () => 
     return page;
   }
 
-  const focusedText = (page: Page) => page.evaluate(() => document.activeElement?.textContent ?? "");
+  /** What has focus: an id, else a control's text or label, as a keyboard user would hear it named. */
+  const focused = (page: Page) => page.evaluate(() => {
+    const el = document.activeElement as HTMLElement | null;
+    if (!el) return "";
+    if (el.id && !el.id.startsWith("select-")) return `#${el.id}`;
+    const label = el.id ? document.querySelector(`label[for="${el.id}"]`)?.textContent : null;
+    return (label ?? el.textContent ?? "").trim();
+  });
 
   it("lets a moderator sign in and approve a pending comment with the keyboard alone", async () => {
     const author = `Keyboard Reader ${Date.now()}`;
@@ -57,10 +69,22 @@ describe.skipIf(NO_BROWSER_REASON !== null)("the /admin moderation page", () => 
     expect(await card.textContent()).toContain("System leadership matters");
     expect(await card.textContent()).toContain("@example.org");
 
-    // From the queue heading: the status filter, Refresh, Sign out, then the first comment's Approve.
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe("queue-title");
-    for (let i = 0; i < 4; i++) await page.keyboard.press("Tab");
-    expect(await focusedText(page)).toBe("Approve");
+    // From the queue heading: the status tabs, the search, the post filter, Search, Refresh, the bulk controls,
+    // then the comments, each a checkbox and its actions.
+    expect(await focused(page)).toBe("#queue-title");
+    const stops: string[] = [];
+    for (let i = 0; i < 11; i++) {
+      await page.keyboard.press("Tab");
+      stops.push(await focused(page));
+    }
+    expect(stops.map((s) => s.replace(/ \(\d+\)$/, ""))).toEqual(["Pending", "Approved", "Spam", "Rejected", "#q", "#post",
+      "Search", "#refresh", "Select all shown", "#bulk-action", "Apply"]);
+    for (let i = 0; i < 200 && (await focused(page)) !== `Select the comment by ${author}`; i++) await page.keyboard.press("Tab");
+    await page.keyboard.press("Tab");
+    expect(await focused(page)).toBe("System leadership matters");
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("href"))).toBe("http://localhost:8080/posts/system-leadership-matters/");
+    await page.keyboard.press("Tab");
+    expect(await focused(page)).toBe("Approve");
     expect(await page.evaluate(() => document.activeElement?.closest("li")?.textContent ?? "")).toContain(author);
     await page.keyboard.press("Enter");
     await expect.poll(() => page.locator("#message").textContent()).toBe(`Approved the comment by ${author}.`);
@@ -90,6 +114,23 @@ describe.skipIf(NO_BROWSER_REASON !== null)("the /admin moderation page", () => 
     await expect.poll(() => page.locator("#message").textContent()).toBe("That token was not accepted. Sign in again.");
     expect(await page.locator("#queue").isHidden()).toBe(true);
     expect(await page.locator("#comments li").count()).toBe(0);
+    await page.context().close();
+  });
+
+  it("has no axe-core accessibility violations with the queue shown and a comment's edit form open", async () => {
+    const author = `Accessible ${Date.now()}`;
+    await submit(author);
+    const page = await signIn(worker.token, true);
+    const card = page.locator("#comments li", { hasText: author });
+    await expect.poll(() => card.count()).toBe(1);
+    await card.getByRole("button", { name: "Edit" }).click();
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe("TEXTAREA");
+    await page.addScriptTag({ content: AXE_SOURCE });
+    const violations = await page.evaluate(async () => {
+      const result = await (window as unknown as { axe: { run(): Promise<{ violations: { id: string; nodes: unknown[] }[] }> } }).axe.run();
+      return result.violations.map((v) => `${v.id} (${v.nodes.length})`);
+    });
+    expect(violations).toEqual([]);
     await page.context().close();
   });
 });

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../support/wrangler-dev.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
-const SOURCES = ["package.json", ".eleventy.ts", "wrangler.toml", ".dev.vars.example", "worker", "site", "layouts", "posts", "client", "scripts", "comments"];
+const SOURCES = ["package.json", ".eleventy.ts", "wrangler.toml", ".dev.vars.example", "worker", "site", "layouts", "posts", "client", "admin", "scripts", "comments"];
 const POST = "system-leadership-matters";
 
 describe("npm start", () => {

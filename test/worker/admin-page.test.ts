@@ -14,7 +14,14 @@ describe("GET /admin", () => {
     const html = await response.text();
     expect(html).toContain('<script src="/admin/admin.js" defer></script>');
     expect(html).toContain('<input id="token" name="token" type="password"');
-    expect(html).not.toMatch(/<script>|<style>| on[a-z]+=|https?:\/\//);
+    expect(html).not.toMatch(/<script>|<style>| on[a-z]+=/);
+    // The only address in the page is the site's, for the links to posts: no third-party asset.
+    expect(html.replace('data-site-url="http://localhost:8080"', "")).not.toMatch(/https?:\/\//);
+  });
+
+  it("tells the page the site's address, so each comment links to its post", async () => {
+    const html = await (await call("/admin")).text();
+    expect(html).toContain('<body data-site-url="http://localhost:8080">');
   });
 
   it("holds no comment data: it looks the same with comments pending", async () => {
@@ -29,7 +36,7 @@ describe("GET /admin", () => {
     const code = await script.text();
     expect(code).toContain("sessionStorage");
     expect(code).toContain("/api/admin");
-    expect(code).not.toContain("innerHTML");
+    expect(code).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write/);
     const style = await call("/admin/admin.css");
     expect(style.headers.get("content-type")).toBe("text/css; charset=utf-8");
   });

@@ -1,0 +1,86 @@
+// The /admin page's script (issue 6, issue 13): sign in with the moderator token (kept in this tab's
+// sessionStorage), then work the queue and, for owners, the rules. Bundled by esbuild into the worker
+// (scripts/write-admin-page.ts) and served as /admin/admin.js under the page's strict CSP.
+import { ApiError, type BulkAction, callApi, forgetToken, type Me, readToken, storeToken } from "./api.ts";
+import { byId, say } from "./dom.ts";
+import { applyBulk, currentStatus, isStatus, loadMore, loadQueue, selectAll } from "./queue.ts";
+import { addRule, loadRules } from "./rules.ts";
+
+/** Runs a page action, showing its failure in the live region; a refused token signs the tab out. */
+async function attempt(task: () => Promise<void>): Promise<void> {
+  try {
+    await task();
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) signOut();
+    say((error as Error).message);
+  }
+}
+
+/** Who is signed in; servers older than issue 13 have no /me, and the token then counts as a moderator's. */
+async function whoAmI(): Promise<Me> {
+  try {
+    return await callApi<Me>("/me");
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return { name: "Moderator", role: "moderator" };
+    throw error;
+  }
+}
+
+function signOut(): void {
+  forgetToken();
+  byId("workspace").hidden = true;
+  byId("sign-in").hidden = false;
+  byId("comments").replaceChildren();
+  byId("rules").replaceChildren();
+}
+
+async function open(): Promise<void> {
+  const me = await whoAmI();
+  byId("sign-in").hidden = true;
+  byId("workspace").hidden = false;
+  byId("me").textContent = `Signed in as ${me.name} (${me.role}).`;
+  byId("rules-panel").hidden = me.role !== "owner";
+  await loadQueue();
+  if (me.role === "owner") await loadRules();
+}
+
+byId<HTMLFormElement>("sign-in").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const input = byId<HTMLInputElement>("token");
+  storeToken(input.value.trim());
+  input.value = "";
+  void attempt(async () => {
+    await open();
+    byId("queue-title").focus();
+  });
+});
+byId("sign-out").addEventListener("click", () => {
+  signOut();
+  say("Signed out.");
+  byId("token").focus();
+});
+byId("tabs").addEventListener("click", (event) => {
+  const status = (event.target as HTMLElement).closest<HTMLButtonElement>("button[data-status]")?.dataset.status;
+  if (isStatus(status)) void attempt(() => loadQueue(status));
+});
+byId<HTMLFormElement>("filters").addEventListener("submit", (event) => {
+  event.preventDefault();
+  void attempt(() => loadQueue());
+});
+byId("post").addEventListener("change", () => void attempt(() => loadQueue()));
+byId("refresh").addEventListener("click", () => void attempt(async () => {
+  await loadQueue(currentStatus());
+  if (!byId("rules-panel").hidden) await loadRules();
+}));
+byId("more").addEventListener("click", () => void attempt(loadMore));
+byId<HTMLInputElement>("select-all").addEventListener("change", (event) => selectAll((event.target as HTMLInputElement).checked));
+byId<HTMLFormElement>("bulk").addEventListener("submit", (event) => {
+  event.preventDefault();
+  void attempt(() => applyBulk(byId<HTMLSelectElement>("bulk-action").value as BulkAction | ""));
+});
+byId<HTMLFormElement>("add-rule").addEventListener("submit", (event) => {
+  event.preventDefault();
+  void addRule(event.target as HTMLFormElement);
+});
+
+if (readToken()) void attempt(open);

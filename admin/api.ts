@@ -1,0 +1,99 @@
+// The moderator API as the page uses it (README "Moderator API"): every call carries the tab's bearer token, and
+// every failure becomes an ApiError carrying the server's `message`, which the page shows as it is.
+
+/** The four states of a comment, in the order of the page's tabs. */
+export const STATUSES = ["pending", "approved", "spam", "rejected"] as const;
+export type Status = (typeof STATUSES)[number];
+export type Counts = Record<Status, number>;
+export type BulkAction = "approve" | "reject" | "spam" | "delete";
+
+export interface AdminComment {
+  id: string;
+  post: string;
+  parentId: string | null;
+  author: string;
+  email?: string | null;
+  website?: string | null;
+  body: string;
+  createdAt: string;
+  status: Status;
+  moderatedAt?: string | null;
+  byBlog?: boolean;
+  format?: string;
+  /** The comment a reply answers; absent on servers older than issue 13. */
+  parent?: { id: string; author: string; excerpt: string } | null;
+}
+
+export interface PostLink {
+  title: string;
+  url: string;
+}
+
+export interface CommentPage {
+  comments: AdminComment[];
+  posts: Record<string, PostLink>;
+  /** Absent on servers older than issue 13: the tabs then show no numbers. */
+  counts?: Counts;
+  next?: string | null;
+}
+
+export interface Me {
+  name: string;
+  role: "owner" | "moderator";
+}
+
+export interface Rule {
+  id: string;
+  kind: "email" | "word" | "links" | "first-comment";
+  value: string;
+  action: "hold" | "spam";
+  createdAt: string;
+  createdBy?: string;
+}
+
+export interface BulkResult {
+  id: string;
+  ok: boolean;
+  status?: Status;
+  error?: string;
+}
+
+const TOKEN_KEY = "moderatorToken";
+
+/** A refused or failed call; `status` 0 when the server could not be reached. */
+export class ApiError extends Error {
+  readonly status: number;
+  constructor(status: number, message: string) {
+    super(message);
+    this.status = status;
+  }
+}
+
+export const readToken = (): string | null => sessionStorage.getItem(TOKEN_KEY);
+export const storeToken = (token: string): void => sessionStorage.setItem(TOKEN_KEY, token);
+export const forgetToken = (): void => sessionStorage.removeItem(TOKEN_KEY);
+
+/** Calls /api/admin<path>; JSON in and out, null for 204. */
+export async function callApi<T>(path: string, method = "GET", body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { authorization: `Bearer ${readToken() ?? ""}` };
+  if (body !== undefined) headers["content-type"] = "application/json";
+  let response: Response;
+  try {
+    response = await fetch(`/api/admin${path}`, {
+      method, headers, cache: "no-store", body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, "The comment service could not be reached. Check the connection and try again.");
+  }
+  if (response.status === 401) throw new ApiError(401, "That token was not accepted. Sign in again.");
+  if (!response.ok) {
+    const problem = (await response.json().catch(() => ({}))) as { message?: unknown };
+    const message = typeof problem.message === "string" ? problem.message : `The request failed (${response.status}).`;
+    throw new ApiError(response.status, message);
+  }
+  return (response.status === 204 ? null : await response.json()) as T;
+}
+
+/** The path of one comment's route. */
+export const commentPath = (id: string, action = ""): string =>
+  `/comments/${encodeURIComponent(id)}${action ? `/${action}` : ""}`;
