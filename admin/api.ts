@@ -87,8 +87,10 @@ export async function callApi<T>(path: string, method = "GET", body?: unknown): 
   }
   if (response.status === 401) throw new ApiError(401, "That token was not accepted. Sign in again.");
   if (!response.ok) {
-    const problem = (await response.json().catch(() => ({}))) as { message?: unknown };
-    const message = typeof problem.message === "string" ? problem.message : `The request failed (${response.status}).`;
+    const problem = (await response.json().catch(() => ({}))) as { message?: unknown; fields?: unknown };
+    // A refused form names each field's problem; those say more than the general message.
+    const fields = problem.fields && typeof problem.fields === "object" ? Object.values(problem.fields).filter((m) => typeof m === "string") : [];
+    const message = fields.length > 0 ? fields.join(" ") : typeof problem.message === "string" ? problem.message : `The request failed (${response.status}).`;
     throw new ApiError(response.status, message);
   }
   return (response.status === 204 ? null : await response.json()) as T;

@@ -58,8 +58,11 @@ function renderPostFilter(): void {
   select.value = state.posts[chosen] ? chosen : "";
 }
 
+/** Comments shown per page ("Show more" brings the next). */
+const PAGE_SIZE = 50;
+
 function query(cursor?: string): string {
-  const params = new URLSearchParams({ status: state.status });
+  const params = new URLSearchParams({ status: state.status, limit: String(PAGE_SIZE) });
   const q = byId<HTMLInputElement>("q").value.trim();
   const post = byId<HTMLSelectElement>("post").value;
   if (q) params.set("q", q);

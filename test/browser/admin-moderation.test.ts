@@ -1,14 +1,13 @@
 // The /admin moderation desk of issue 13 in Chromium, worked from the keyboard: tabs with counts, search, post
 // filter, paging, bulk actions, edit, reply as the blog, block, and the owner's rules. It drives the page and the
-// API contract only (README "Moderator API"), never a server's internals, so it runs against the contract's
-// in-memory stand-in (test/support/fake-admin-api.ts) until the real routes land, and against `wrangler dev` then:
-// swap startFakeAdminApi() for startWorker({ env: "test" }).
+// API contract only (README "Moderator API"), never a server's internals; it runs against the real worker under
+// `wrangler dev` (its ledger and local KV).
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, NO_BROWSER_REASON } from "../support/browser.ts";
-import { startFakeAdminApi, type FakeAdminApi } from "../support/fake-admin-api.ts";
+import { startWorker, type RunningWorker } from "../support/wrangler-dev.ts";
 
 const POST = "system-leadership-matters";
 const OTHER_POST = "local-leadership-capabilities";
@@ -17,12 +16,12 @@ const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core
 if (NO_BROWSER_REASON) console.warn(NO_BROWSER_REASON);
 
 describe.skipIf(NO_BROWSER_REASON !== null)("the /admin moderation desk", () => {
-  let server: FakeAdminApi;
+  let server: RunningWorker;
   let browser: Browser;
   let serial = 0;
 
   beforeAll(async () => {
-    server = await startFakeAdminApi();
+    server = await startWorker({ env: "test" });
     browser = await launchBrowser();
   });
   afterAll(async () => {
