@@ -16,15 +16,8 @@ async function attempt(task: () => Promise<void>): Promise<void> {
   }
 }
 
-/** Who is signed in; servers older than issue 13 have no /me, and the token then counts as a moderator's. */
-async function whoAmI(): Promise<Me> {
-  try {
-    return await callApi<Me>("/me");
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 404) return { name: "Moderator", role: "moderator" };
-    throw error;
-  }
-}
+/** Who is signed in: the rules panel is the owner's. */
+const whoAmI = (): Promise<Me> => callApi<Me>("/me");
 
 function signOut(): void {
   forgetToken();

@@ -1,27 +1,21 @@
 // The moderator API as the page uses it (README "Moderator API"): every call carries the tab's bearer token, and
 // every failure becomes an ApiError carrying the server's `message`, which the page shows as it is.
 
+// The shapes come from the worker that serves this page, so the two cannot drift apart.
+import type { AdminComment as StoredComment } from "../worker/comment.ts";
+import type { Rule } from "../worker/desk-shapes.ts";
+import type { Status } from "../worker/schema.ts";
+
+export type { Rule, Status };
+
 /** The four states of a comment, in the order of the page's tabs. */
-export const STATUSES = ["pending", "approved", "spam", "rejected"] as const;
-export type Status = (typeof STATUSES)[number];
+export const STATUSES = ["pending", "approved", "spam", "rejected"] as const satisfies readonly Status[];
 export type Counts = Record<Status, number>;
 export type BulkAction = "approve" | "reject" | "spam" | "delete";
 
-export interface AdminComment {
-  id: string;
-  post: string;
-  parentId: string | null;
-  author: string;
-  email?: string | null;
-  website?: string | null;
-  body: string;
-  createdAt: string;
-  status: Status;
-  moderatedAt?: string | null;
-  byBlog?: boolean;
-  format?: string;
-  /** The comment a reply answers; absent on servers older than issue 13. */
-  parent?: { id: string; author: string; excerpt: string } | null;
+/** A comment as the moderation list shows it: the record, and for a reply the comment it answers (null if gone). */
+export interface AdminComment extends StoredComment {
+  parent: { id: string; author: string; excerpt: string } | null;
 }
 
 export interface PostLink {
@@ -32,23 +26,13 @@ export interface PostLink {
 export interface CommentPage {
   comments: AdminComment[];
   posts: Record<string, PostLink>;
-  /** Absent on servers older than issue 13: the tabs then show no numbers. */
-  counts?: Counts;
-  next?: string | null;
+  counts: Counts;
+  next: string | null;
 }
 
 export interface Me {
   name: string;
   role: "owner" | "moderator";
-}
-
-export interface Rule {
-  id: string;
-  kind: "email" | "word" | "links" | "first-comment";
-  value: string;
-  action: "hold" | "spam";
-  createdAt: string;
-  createdBy?: string;
 }
 
 export interface BulkResult {

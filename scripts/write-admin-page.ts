@@ -7,6 +7,7 @@
 import { build } from "esbuild";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
+import { BROWSER_BUNDLE } from "../site/client-bundle.ts";
 
 const ROOT = resolve(import.meta.dirname, "..");
 export const ADMIN_DIR = join(ROOT, "admin");
@@ -22,12 +23,7 @@ export interface AdminPage {
 export async function buildAdminPage(): Promise<AdminPage> {
   const result = await build({
     entryPoints: [join(ADMIN_DIR, "admin.ts")],
-    bundle: true,
-    minify: true,
-    format: "iife",
-    target: "es2020",
-    legalComments: "none",
-    logLevel: "warning",
+    ...BROWSER_BUNDLE,
     write: false,
   });
   return {

@@ -9,18 +9,12 @@ const CLIENT_DIR = join(import.meta.dirname, "..", "client");
 export const CLIENT_ENTRY = join(CLIENT_DIR, "comments.ts");
 export const CLIENT_OUTPUT = "assets/comments.js";
 
-/** Writes `<outputDir>/assets/comments.js`, minified, for browsers from 2020 on. */
+/** How the project bundles a script for the browser (the comment script, the /admin page's): minified, for 2020 on. */
+export const BROWSER_BUNDLE = { bundle: true, minify: true, format: "iife", target: "es2020", legalComments: "none", logLevel: "warning" } as const;
+
+/** Writes `<outputDir>/assets/comments.js`. */
 export async function bundleClient(outputDir: string): Promise<void> {
-  await build({
-    entryPoints: [CLIENT_ENTRY],
-    outfile: join(outputDir, CLIENT_OUTPUT),
-    bundle: true,
-    minify: true,
-    format: "iife",
-    target: "es2020",
-    legalComments: "none",
-    logLevel: "warning",
-  });
+  await build({ entryPoints: [CLIENT_ENTRY], outfile: join(outputDir, CLIENT_OUTPUT), ...BROWSER_BUNDLE });
 }
 
 /** True for a path (relative to the working directory, as Eleventy's watcher reports it) inside client/. */

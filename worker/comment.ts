@@ -21,6 +21,9 @@ export interface AdminComment {
   byBlog?: boolean;
 }
 
+/** A comment's status in the moderation ledger: a live status, or `deleted` for the tombstone a delete leaves. */
+export type LedgerStatus = Status | "deleted";
+
 /** What readers get: never an email, IP or moderation field. */
 export interface PublicComment {
   id: string;

@@ -3,44 +3,12 @@
 // already used. Like the ledger, every method is synchronous, so a caller can write a change and its audit entry
 // in one atomic step (`Ledger.transaction`, as moderation.ts does for comments); the changes to moderators and
 // rules are audited here, each in one transaction.
-import type { AdminComment } from "./comment.ts";
-import type { LedgerStatus } from "./ledger.ts";
+import type { AdminComment, LedgerStatus } from "./comment.ts";
+import type { AuditDraft, AuditEntry, Moderator, ModeratorListing, Rule } from "./desk-shapes.ts";
+import { createTables } from "./ledger.ts";
 import type { ModeratorRole, RuleAction, RuleKind } from "./schema.ts";
 
-export interface Moderator {
-  name: string;
-  role: ModeratorRole;
-}
-
-export interface ModeratorListing extends Moderator {
-  createdAt: string;
-  revokedAt: string | null;
-}
-
-/** One line of the audit log. `id` and `post` name the comment (null for moderator and rule changes). */
-export interface AuditEntry {
-  seq: number;
-  at: string;
-  moderator: string;
-  action: string;
-  id: string | null;
-  post: string | null;
-  from: LedgerStatus | null;
-  to: LedgerStatus | null;
-  detail?: Record<string, unknown>;
-}
-
-export type AuditDraft = Omit<AuditEntry, "seq">;
-
-export interface Rule {
-  id: string;
-  kind: RuleKind;
-  /** The word, the number of links, the email's salted hash, or "" for first-comment. */
-  value: string;
-  action: RuleAction;
-  createdAt: string;
-  createdBy: string;
-}
+export type { AuditDraft, AuditEntry, Moderator, ModeratorListing, Rule } from "./desk-shapes.ts";
 
 /** The bootstrap owner (MODERATOR_TOKEN): not in the table, and no moderator may take the name. */
 export const OWNER: Moderator = { name: "owner", role: "owner" };
@@ -88,7 +56,7 @@ export class Desk {
   constructor(sql: SqlStorage, transaction: <T>(closure: () => T) => T) {
     this.#sql = sql;
     this.#transaction = transaction;
-    for (const statement of SCHEMA.split(";").map((s) => s.trim()).filter(Boolean)) this.#sql.exec(statement);
+    createTables(sql, SCHEMA);
   }
 
   #rows<T extends Row>(query: string, ...bindings: unknown[]): T[] {

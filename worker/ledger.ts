@@ -8,8 +8,7 @@
 import type { AdminComment } from "./comment.ts";
 import type { Status } from "./schema.ts";
 
-/** A live comment's status, or `deleted` for the tombstone a delete leaves (so nothing can bring it back). */
-export type LedgerStatus = Status | "deleted";
+export type { LedgerStatus } from "./comment.ts";
 
 /** Where a published key is waiting in the outbox: `thread:<post>`, `counts`, or `erase:<id>` (a KV record to delete). */
 export type OutboxKey = `thread:${string}` | "counts" | `erase:${string}`;
@@ -65,6 +64,11 @@ CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)
 
 type Row = Record<string, SqlStorageValue>;
 
+/** Creates the tables and indexes of `schema` that do not exist yet (every statement is `IF NOT EXISTS`). */
+export function createTables(sql: SqlStorage, schema: string): void {
+  for (const statement of schema.split(";").map((s) => s.trim()).filter(Boolean)) sql.exec(statement);
+}
+
 export class Ledger {
   readonly #sql: SqlStorage;
   readonly #transaction: <T>(closure: () => T) => T;
@@ -72,7 +76,7 @@ export class Ledger {
   constructor(sql: SqlStorage, transaction: <T>(closure: () => T) => T) {
     this.#sql = sql;
     this.#transaction = transaction;
-    for (const statement of SCHEMA.split(";").map((s) => s.trim()).filter(Boolean)) this.#sql.exec(statement);
+    createTables(sql, SCHEMA);
   }
 
   /** Runs `closure` as one atomic step (nested calls are savepoints of the outer one). */

@@ -4,40 +4,11 @@ import type { CliConfig } from "./config.ts";
 import { CliError, EXIT_AUTH, EXIT_FAILED, EXIT_UNREACHABLE, ItemError } from "./errors.ts";
 
 import type { AdminComment } from "../../worker/comment.ts";
+import type { AuditEntry, ModeratorListing, Rule } from "../../worker/desk-shapes.ts";
 import type { Status as CommentStatus } from "../../worker/schema.ts";
 
-export type { AdminComment, CommentStatus };
+export type { AdminComment, AuditEntry, CommentStatus, ModeratorListing, Rule };
 export const STATUSES: readonly CommentStatus[] = ["pending", "approved", "rejected", "spam"];
-
-/** A moderator as the owner's listing shows it (GET /api/admin/moderators). */
-export interface ModeratorListing {
-  name: string;
-  role: string;
-  createdAt: string;
-  revokedAt: string | null;
-}
-
-/** One line of the audit log (GET /api/admin/audit). */
-export interface AuditEntry {
-  seq: number;
-  at: string;
-  moderator: string;
-  action: string;
-  id: string | null;
-  post: string | null;
-  from: string | null;
-  to: string | null;
-  detail?: Record<string, unknown>;
-}
-
-export interface Rule {
-  id: string;
-  kind: string;
-  value: string;
-  action: string;
-  createdAt: string;
-  createdBy: string;
-}
 
 /** The file `export` writes: every comment (the import format) and the audit log, oldest entry first. */
 export interface ExportFile {

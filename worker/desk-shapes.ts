@@ -1,0 +1,39 @@
+// The moderation desk's shapes (moderators, audit entries, rules), declared once for the worker, the moderation CLI
+// and the /admin page. Types only: importing this file adds nothing to a bundle.
+import type { LedgerStatus } from "./comment.ts";
+import type { ModeratorRole, RuleAction, RuleKind } from "./schema.ts";
+
+export interface Moderator {
+  name: string;
+  role: ModeratorRole;
+}
+
+export interface ModeratorListing extends Moderator {
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+/** One line of the audit log. `id` and `post` name the comment (null for moderator and rule changes). */
+export interface AuditEntry {
+  seq: number;
+  at: string;
+  moderator: string;
+  action: string;
+  id: string | null;
+  post: string | null;
+  from: LedgerStatus | null;
+  to: LedgerStatus | null;
+  detail?: Record<string, unknown>;
+}
+
+export type AuditDraft = Omit<AuditEntry, "seq">;
+
+export interface Rule {
+  id: string;
+  kind: RuleKind;
+  /** The word, the number of links, the email's salted hash, or "" for first-comment. */
+  value: string;
+  action: RuleAction;
+  createdAt: string;
+  createdBy: string;
+}
