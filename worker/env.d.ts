@@ -15,6 +15,10 @@ interface WorkerSecrets {
   DEPLOY_HOOK_AUTHORIZATION?: string;
   /** At most one deploy-hook call per this many seconds (default 60); later actions are flushed by the cron. */
   DEPLOY_HOOK_MIN_INTERVAL_SECONDS?: string;
+  /** How long after submitting an author may edit or delete their comment, in seconds (default 900: 15 minutes). */
+  EDIT_WINDOW_SECONDS?: string;
+  /** "true": an author's edit of an approved comment keeps it approved (default: it returns to pending). */
+  EDIT_KEEPS_APPROVAL?: string;
   /** Tests only: the ledger's gap between two writes of one KV key (production KV allows one a second: never set it). */
   TEST_KV_WRITE_SPACING_MS?: string;
 }
