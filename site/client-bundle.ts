@@ -1,5 +1,7 @@
 // Bundles the comment script (client/) into the site with esbuild, as part of the Eleventy build.
-// One small file, no framework; its gzipped size is budgeted by a test (<= 3 KB).
+// Two small ES modules, no framework: comments.js, on every page (budget 3 KB gzipped), and take-back.js, the author's
+// Edit and Delete (issue 15), which comments.js imports only when the reader has a comment of their own to take back
+// (its own budget). Both are entry points, so neither shares a chunk with the other: one request for a reader.
 import type { UserConfig } from "@11ty/eleventy";
 import { build } from "esbuild";
 import { existsSync } from "node:fs";
@@ -8,16 +10,18 @@ import { join, resolve, sep } from "node:path";
 const CLIENT_DIR = join(import.meta.dirname, "..", "client");
 export const CLIENT_ENTRY = join(CLIENT_DIR, "comments.ts");
 export const CLIENT_OUTPUT = "assets/comments.js";
+export const TAKE_BACK_OUTPUT = "assets/take-back.js";
 
-/** Writes `<outputDir>/assets/comments.js`, minified, for browsers from 2020 on. */
+/** Writes `<outputDir>/assets/comments.js` and `take-back.js`, minified ES modules for browsers from 2020 on. */
 export async function bundleClient(outputDir: string): Promise<void> {
   await build({
-    entryPoints: [CLIENT_ENTRY],
-    outfile: join(outputDir, CLIENT_OUTPUT),
+    entryPoints: { comments: CLIENT_ENTRY, "take-back": join(CLIENT_DIR, "take-back.ts") },
+    outdir: join(outputDir, "assets"),
     bundle: true,
     minify: true,
-    format: "iife",
-    target: "es2020",
+    format: "esm",
+    splitting: true,
+    target: "es2021",
     legalComments: "none",
     logLevel: "warning",
   });
