@@ -47,6 +47,12 @@ describe.skipIf(NO_BROWSER_REASON !== null)("taking a comment back in the browse
     return page.evaluate(() => JSON.parse(localStorage.getItem("commentEdits") ?? "{}") as Record<string, Stored>);
   }
 
+  /** The id of the one comment storage holds (the module keeps it just after the status line says it was sent). */
+  async function storedId(page: Page): Promise<string> {
+    await expect.poll(async () => Object.keys(await stored(page)).length).toBe(1);
+    return Object.keys(await stored(page))[0]!;
+  }
+
   async function queued(author: string): Promise<{ id: string; body: string }[]> {
     const { comments } = (await (await stack.admin("/comments")).json()) as { comments: { id: string; author: string; body: string }[] };
     return comments.filter((c) => c.author === author);
@@ -59,10 +65,10 @@ describe.skipIf(NO_BROWSER_REASON !== null)("taking a comment back in the browse
     const block = page.locator(".comment-pending");
     await expect.poll(() => block.count()).toBe(1);
     expect(await block.locator(".comment-own-text").textContent()).toBe("Sent before I\nmeant to.");
-    const [id] = Object.keys(await stored(page));
+    const id = await storedId(page);
     expect((await queued(author)).map((c) => c.id)).toEqual([id]);
     // What storage holds: the token, the deadline, the post and the text; never the email or the name.
-    const entry = (await stored(page))[id!]!;
+    const entry = (await stored(page))[id]!;
     expect(Object.keys(entry).sort()).toEqual(["b", "p", "t", "u"]);
     expect(JSON.stringify(entry)).not.toContain("author@example.org");
 
@@ -82,8 +88,8 @@ describe.skipIf(NO_BROWSER_REASON !== null)("taking a comment back in the browse
     const author = `Second thoughts ${Date.now()}`;
     const page = await openPost();
     await sendComment(page, author, "Frist version.");
-    const [id] = Object.keys(await stored(page));
-    const { t: token, u: until } = (await stored(page))[id!]!;
+    const id = await storedId(page);
+    const { t: token, u: until } = (await stored(page))[id]!;
 
     await page.reload();
     const block = page.locator(".comment-pending");
@@ -112,7 +118,7 @@ describe.skipIf(NO_BROWSER_REASON !== null)("taking a comment back in the browse
     const author = `Approved ${Date.now()}`;
     const page = await openPost();
     await sendComment(page, author, "Worth approving.");
-    const [id] = Object.keys(await stored(page));
+    const id = await storedId(page);
     expect((await stack.admin(`/comments/${id}/approve`, { method: "POST" })).status).toBe(200);
     await page.reload();
     const item = page.locator(`#comment-${id}`);
