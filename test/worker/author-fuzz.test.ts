@@ -1,10 +1,10 @@
 // Fuzzing an author's edit (PATCH /api/comments/:id, issue 15): generated texts and wrong-typed values sent with the
 // right token. Whatever arrives: never a 5xx, either 200 with exactly the text the submission rules would store, or
-// 422 naming `body` with the comment unchanged. Random tokens on random paths are covered by fuzz.test.ts.
+// 422 naming `body` (413 for a request over 16 KB) with the comment unchanged. Random tokens on random paths are covered by fuzz.test.ts.
 import { reset } from "cloudflare:test";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { BODY_MAX } from "../../worker/schema.ts";
+import { BODY_MAX, MAX_SUBMISSION_BYTES } from "../../worker/schema.ts";
 import { fieldValue } from "./fuzz-arbitraries.ts";
 import { admin, call, randomIp, SITE, submit, validComment } from "./helpers.ts";
 
@@ -26,14 +26,18 @@ describe("PATCH /api/comments/:id (fuzzed texts)", () => {
     let current = "The first text.";
     await fc.assert(
       fc.asyncProperty(fieldValue, async (value) => {
+        const body = JSON.stringify({ body: value });
         const response = await call(`/api/comments/${sent.id}`, {
           method: "PATCH",
           headers: { authorization: `Bearer ${sent.editToken}`, "content-type": "application/json", origin: SITE, "cf-connecting-ip": randomIp() },
-          body: JSON.stringify({ body: value }),
+          body,
         });
         const expected = expectedText(value);
         const stored = ((await (await admin(`/comments/${sent.id}`)).json()) as { comment: { body: string } }).comment.body;
-        if (expected === null) {
+        if (new TextEncoder().encode(body).length > MAX_SUBMISSION_BYTES) {
+          expect(response.status).toBe(413);
+          expect(stored).toBe(current);
+        } else if (expected === null) {
           expect(response.status).toBe(422);
           expect(Object.keys(((await response.json()) as { fields: object }).fields)).toEqual(["body"]);
           expect(stored).toBe(current);
@@ -43,7 +47,7 @@ describe("PATCH /api/comments/:id (fuzzed texts)", () => {
           current = expected;
         }
       }),
-      { numRuns: 150 },
+      { numRuns: 300 },
     );
   }, 60_000);
 });
