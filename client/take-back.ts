@@ -106,10 +106,10 @@ function actions(id: string, own: Own): HTMLElement {
       keep(all);
       // An approved comment edited back to pending leaves the thread until a moderator approves the new text.
       if (answer.status !== "approved") document.getElementById(`comment-${id}`)?.remove();
-      render();
+      render(id);
       say(answer.status === "approved" ? "Your comment is updated." : "Your comment is updated and is awaiting moderation.");
     });
-    const cancel = button("Cancel", () => render());
+    const cancel = button("Cancel", () => render(id));
     box.replaceChildren(text, save, " ", cancel);
     text.focus();
   });
@@ -134,8 +134,11 @@ function actions(id: string, own: Own): HTMLElement {
   return box;
 }
 
-/** Draws the reader's live comments on this post with their buttons; again when the first window ends. */
-function render(): void {
+/**
+ * Draws the reader's live comments on this post with their buttons; again when the first window ends. `focus`: the
+ * comment whose Edit button gets the focus back (after Save or Cancel, so keyboard users stay where they were).
+ */
+function render(focus?: string): void {
   for (const old of document.querySelectorAll(".comment-own, .comment-pending")) old.remove();
   const all = load();
   keep(all);
@@ -144,12 +147,15 @@ function render(): void {
   if (!section || !thread) return;
   let next = Infinity;
   const pending: HTMLElement[] = [];
+  let focused: HTMLElement | undefined;
   for (const [id, own] of Object.entries(all)) {
     if (own.p !== section.dataset.post) continue;
     next = Math.min(next, own.u);
+    const box = actions(id, own);
+    if (id === focus) focused = box.querySelector("button") ?? undefined;
     const article = document.getElementById(`comment-${id}`)?.querySelector(".comment-body");
     if (article) {
-      article.append(actions(id, own));
+      article.append(box);
       continue;
     }
     const block = document.createElement("div");
@@ -159,10 +165,11 @@ function render(): void {
     const text = document.createElement("div");
     text.className = "comment-own-text";
     text.textContent = own.b;
-    block.append(note, text, actions(id, own));
+    block.append(note, text, box);
     pending.push(block);
   }
   thread.after(...pending);
+  focused?.focus();
   if (next < Infinity) timer = setTimeout(render, next - Date.now());
 }
 

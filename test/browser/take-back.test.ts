@@ -2,6 +2,8 @@
 // change it within the window, and after the window the buttons are gone and the same call with the token is refused.
 // The worker runs with EDIT_WINDOW_SECONDS=20 (production: 900) so the test can wait for a window to pass; the
 // token, the ledger's check and the browser's storage are the real ones.
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NO_BROWSER_REASON } from "../support/browser.ts";
@@ -9,6 +11,7 @@ import { startStack, type Stack } from "../support/stack.ts";
 
 const POST = "system-leadership-matters";
 const WINDOW_SECONDS = 20;
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 if (NO_BROWSER_REASON) console.warn(NO_BROWSER_REASON);
 
@@ -28,8 +31,8 @@ describe.skipIf(NO_BROWSER_REASON !== null)("taking a comment back in the browse
 
   afterAll(() => stack?.stop());
 
-  async function openPost(): Promise<Page> {
-    const context = await stack.browser.newContext();
+  async function openPost(options: { bypassCSP?: boolean } = {}): Promise<Page> {
+    const context = await stack.browser.newContext(options);
     const page = await context.newPage();
     await page.goto(`${stack.site.url}/posts/${POST}/`);
     return page;
@@ -99,6 +102,8 @@ describe.skipIf(NO_BROWSER_REASON !== null)("taking a comment back in the browse
     await expect.poll(() => page.locator("#comment-status").textContent()).toBe("Your comment is updated and is awaiting moderation.");
     expect((await queued(author)).map((c) => c.body)).toEqual(["First version, corrected."]);
     expect(await block.locator(".comment-own-text").textContent()).toBe("First version, corrected.");
+    // The focus comes back to the comment's Edit button, so a keyboard user stays where they were.
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Edit");
 
     // The window ends: the page drops the buttons (and the entry) by itself, without a reload.
     await expect.poll(() => page.locator(".comment-own").count(), { timeout: until - Date.now() + 5000 }).toBe(0);
@@ -133,6 +138,22 @@ describe.skipIf(NO_BROWSER_REASON !== null)("taking a comment back in the browse
     expect(await page.locator(".comment-pending .comment-own-text").textContent()).toBe("Changed after approval.");
     const thread = (await (await fetch(`${stack.worker.url}/api/comments?post=${POST}`)).json()) as { comments: { id: string }[] };
     expect(thread.comments.map((c) => c.id)).not.toContain(id);
+    await page.context().close();
+  });
+
+  it("has no axe-core accessibility violations with the author's buttons and with the editor open", async () => {
+    // axe is injected as an inline script, which the site's CSP forbids: this context alone bypasses it.
+    const page = await openPost({ bypassCSP: true });
+    await sendComment(page, `Accessible ${Date.now()}`, "Checking the buttons.");
+    await expect.poll(() => page.locator(".comment-pending .comment-own button").count()).toBe(2);
+    await page.addScriptTag({ content: AXE_SOURCE });
+    const audit = () => page.evaluate(async () => {
+      const result = await (window as unknown as { axe: { run(): Promise<{ violations: { id: string; nodes: unknown[] }[] }> } }).axe.run();
+      return result.violations.map((v) => `${v.id} (${v.nodes.length})`);
+    });
+    expect(await audit()).toEqual([]);
+    await page.locator(".comment-pending").getByRole("button", { name: "Edit" }).click();
+    expect(await audit()).toEqual([]);
     await page.context().close();
   });
 });
