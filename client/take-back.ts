@@ -43,7 +43,7 @@ function keep(all: Record<string, Own>): void {
     if (Object.keys(all).length > 0) localStorage.setItem(KEY, JSON.stringify(all));
     else localStorage.removeItem(KEY);
   } catch {
-    // Storage refused (private mode, full): the buttons work until the page is left.
+    // Storage refused (blocked or full): no buttons are drawn, so this comment cannot be taken back from here.
   }
 }
 
