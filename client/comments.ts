@@ -1,8 +1,8 @@
-// The page's comment script (bundled by esbuild into /assets/comments.js, loaded with `defer`).
+// The page's comment script (bundled by esbuild into /assets/comments.js, an ES module, so deferred).
 // Post pages: brings the thread the build drew up to date and enhances the form. Home page: fills in each post's count.
 // Pages read perfectly without it; when the service is down it says so and changes nothing else.
 import { fetchCounts, fetchThread } from "./api.ts";
-import { enhanceForm } from "./form.ts";
+import { enhanceForm, takeBack } from "./form.ts";
 import { replies } from "./markup.ts";
 import { updateThread } from "./thread.ts";
 
@@ -48,7 +48,8 @@ async function loadCounts(links: HTMLElement[]): Promise<void> {
 
 if (api && section) {
   const thread = section.querySelector<HTMLElement>("#comment-thread");
-  if (thread) void loadThread(section, thread);
+  // The reader's own new comments are drawn once the thread is up to date (an approved one is in it).
+  if (thread) void loadThread(section, thread).then(takeBack);
   enhanceForm(section, api);
 }
 const countLinks = [...document.querySelectorAll<HTMLElement>("[data-comment-count]")];

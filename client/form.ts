@@ -3,10 +3,6 @@
 // the fields, and never loses what they typed when something goes wrong.
 import { postComment, type ApiError } from "./api.ts";
 
-const FIELD_IDS: Record<string, string> = {
-  body: "comment-body", author: "comment-author", email: "comment-email", website: "comment-website",
-};
-
 /** What the reader is told for each kind of failure; their text always stays in the form. */
 export function describeFailure(status: number | null, retryAfter: string | null, error?: ApiError): string {
   if (status === null) return "We could not reach the comment service. Check your connection and try again: your comment is still here.";
@@ -29,7 +25,9 @@ function clearErrors(form: HTMLFormElement): void {
 function showFieldErrors(form: HTMLFormElement, fields: Record<string, string>): boolean {
   let first: HTMLElement | null = null;
   for (const [name, message] of Object.entries(fields)) {
-    const input = form.querySelector<HTMLElement>(`#${FIELD_IDS[name] ?? ""}`);
+    // The form's visible fields are #comment-<name> (body, author, email, website); `post` and `parentId`, which
+    // have no such field, are reported in the status line instead.
+    const input = form.querySelector<HTMLElement>(`#comment-${name}`);
     if (!input) continue;
     const note = document.createElement("span");
     note.className = "field-error";
@@ -41,7 +39,17 @@ function showFieldErrors(form: HTMLFormElement, fields: Record<string, string>):
     first ??= input;
   }
   first?.focus();
-  return first !== null;
+  return !!first;
+}
+
+/**
+ * Loads the Edit and Delete of the reader's own new comments (take-back.ts, a separate file) after a submission
+ * (`sent`: the 202 response), or when storage holds a token. Storage can throw (blocked): then nothing is loaded.
+ */
+export function takeBack(sent?: Response | void, fields?: Record<string, string>): void {
+  try {
+    if (sent || localStorage.commentEdits) void import("./take-back.ts").then((module) => module.show(sent, fields));
+  } catch {}
 }
 
 /** Wires the form: submit with fetch, errors beside fields, Reply / Cancel reply moving the form. */
@@ -77,8 +85,7 @@ export function enhanceForm(section: HTMLElement, api: string): void {
   section.addEventListener("click", (event) => {
     const button = (event.target as Element).closest<HTMLButtonElement>("button[data-reply-to]");
     if (!button) return;
-    const id = button.dataset.replyTo ?? "";
-    parentInput.value = id;
+    parentInput.value = button.dataset.replyTo ?? "";
     const author = button.closest(".comment")?.querySelector(".comment-author")?.textContent ?? "";
     title.textContent = `Reply to ${author}`;
     cancel.hidden = false;
@@ -99,13 +106,14 @@ export function enhanceForm(section: HTMLElement, api: string): void {
     try {
       const response = await postComment(api, fields);
       if (response.status === 202) {
+        takeBack(response, fields);
         form.reset();
         resetReply();
         status.textContent = "Your comment is awaiting moderation.";
         return;
       }
       const error = (await response.json().catch(() => undefined)) as ApiError | undefined;
-      const marked = response.status === 422 && error?.fields !== undefined && showFieldErrors(form, error.fields);
+      const marked = response.status === 422 && error?.fields && showFieldErrors(form, error.fields);
       status.textContent = marked ? "Please correct the fields marked below." : describeFailure(response.status, response.headers.get("retry-after"), error);
     } catch {
       status.textContent = describeFailure(null, null);

@@ -23,6 +23,8 @@ export interface AdminPage {
 export async function buildAdminPage(): Promise<AdminPage> {
   const result = await build({
     entryPoints: [join(ADMIN_DIR, "admin.ts")],
+    format: "iife",
+    target: "es2020",
     ...BROWSER_BUNDLE,
     write: false,
   });

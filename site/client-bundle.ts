@@ -1,5 +1,7 @@
 // Bundles the comment script (client/) into the site with esbuild, as part of the Eleventy build.
-// One small file, no framework; its gzipped size is budgeted by a test (<= 3 KB).
+// Two small ES modules, no framework: comments.js, on every page (budget 3 KB gzipped), and take-back.js, the author's
+// Edit and Delete (issue 15), which comments.js imports only when the reader has a comment of their own to take back
+// (its own budget). Both are entry points, so neither shares a chunk with the other: one request for a reader.
 import type { UserConfig } from "@11ty/eleventy";
 import { build } from "esbuild";
 import { existsSync } from "node:fs";
@@ -8,13 +10,21 @@ import { join, resolve, sep } from "node:path";
 const CLIENT_DIR = join(import.meta.dirname, "..", "client");
 export const CLIENT_ENTRY = join(CLIENT_DIR, "comments.ts");
 export const CLIENT_OUTPUT = "assets/comments.js";
+export const TAKE_BACK_OUTPUT = "assets/take-back.js";
 
-/** How the project bundles a script for the browser (the comment script, the /admin page's): minified, for 2020 on. */
-export const BROWSER_BUNDLE = { bundle: true, minify: true, format: "iife", target: "es2020", legalComments: "none", logLevel: "warning" } as const;
+/** What every browser script the project bundles shares (the comment script, the /admin page's): minified. */
+export const BROWSER_BUNDLE = { bundle: true, minify: true, legalComments: "none", logLevel: "warning" } as const;
 
-/** Writes `<outputDir>/assets/comments.js`. */
+/** Writes `<outputDir>/assets/comments.js` and `take-back.js`, ES modules for browsers from 2021 on. */
 export async function bundleClient(outputDir: string): Promise<void> {
-  await build({ entryPoints: [CLIENT_ENTRY], outfile: join(outputDir, CLIENT_OUTPUT), ...BROWSER_BUNDLE });
+  await build({
+    entryPoints: { comments: CLIENT_ENTRY, "take-back": join(CLIENT_DIR, "take-back.ts") },
+    outdir: join(outputDir, "assets"),
+    format: "esm",
+    splitting: true,
+    target: "es2021",
+    ...BROWSER_BUNDLE,
+  });
 }
 
 /** True for a path (relative to the working directory, as Eleventy's watcher reports it) inside client/. */

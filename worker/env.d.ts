@@ -17,6 +17,10 @@ interface WorkerSecrets {
   DEPLOY_HOOK_MIN_INTERVAL_SECONDS?: string;
   /** Signs the one-click Approve/Reject/Spam links in notifications (HMAC-SHA256); unset = no links, /admin/act 404. */
   LINK_SECRET?: string;
+  /** How long after submitting an author may edit or delete their comment, in seconds (default 900: 15 minutes). */
+  EDIT_WINDOW_SECONDS?: string;
+  /** "true": an author's edit of an approved comment keeps it approved (default: it returns to pending). */
+  EDIT_KEEPS_APPROVAL?: string;
   /** Tests only: the ledger's gap between two writes of one KV key (production KV allows one a second: never set it). */
   TEST_KV_WRITE_SPACING_MS?: string;
 }

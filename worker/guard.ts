@@ -20,7 +20,7 @@ const TURNSTILE_RETRY_SECONDS = 10;
 export function rejectForeignOrigins(): MiddlewareHandler<AppEnv> {
   return async function rejectForeignOrigins(c, next) {
     const origin = c.req.header("origin");
-    const writes = c.req.method === "POST" || c.req.method === "OPTIONS";
+    const writes = ["POST", "PATCH", "DELETE", "OPTIONS"].includes(c.req.method);
     if (writes && origin !== undefined && !allowedOrigins(c.env).includes(origin)) {
       throw new ApiError(403, "origin_not_allowed", "Comments can only be posted from the blog itself.");
     }

@@ -13,6 +13,7 @@ import { DEPLOY_HOOK_CRON, flushPendingRebuild } from "./deploy-hook.ts";
 import { drainInbox, INBOX_CRON, reconcile } from "./reconcile.ts";
 import { act } from "./routes/act.ts";
 import { admin } from "./routes/admin.ts";
+import { author } from "./routes/author.ts";
 import { comments } from "./routes/comments.ts";
 
 // The moderation ledger's Durable Object class must be exported by the main module (wrangler.toml binds it).
@@ -36,8 +37,9 @@ app.use(
   "/api/comments/*",
   cors({
     origin: (origin, c: AppContext) => (allowedOrigins(c.env).includes(origin) ? origin : null),
-    allowMethods: ["GET", "POST", "OPTIONS"],
-    allowHeaders: ["Content-Type"],
+    // PATCH, DELETE and Authorization: an author's edit or delete of their own comment, with its edit token.
+    allowMethods: ["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
+    allowHeaders: ["Content-Type", "Authorization"],
     exposeHeaders: ["Retry-After"],
     maxAge: 7200,
   }),
@@ -47,6 +49,7 @@ app.get("/api/health", (c) => c.json({ ok: true }));
 // Browsers ask for it on /admin; an empty answer keeps their consoles free of 404s.
 app.get("/favicon.ico", (c) => c.body(null, 204));
 app.route("/api/comments", comments);
+app.route("/api/comments", author);
 app.route("/api/admin", admin);
 // Before the page: the page's headers middleware would otherwise apply to the links' pages too.
 app.route("/admin/act", act);

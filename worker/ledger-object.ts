@@ -8,7 +8,7 @@ import { DurableObject } from "cloudflare:workers";
 import { Desk, type Moderator, type Rule } from "./desk.ts";
 import type { QueueFilter } from "./ledger.ts";
 import { Ledger } from "./ledger.ts";
-import { type Actor, type LedgerEntry, Moderation } from "./moderation.ts";
+import { type Actor, type EditGrant, type LedgerEntry, Moderation } from "./moderation.ts";
 import { excerptOf } from "./notify.ts";
 import { listPosts } from "./posts.ts";
 import { KV_KEY_SPACING_MS, Publisher } from "./publisher.ts";
@@ -194,5 +194,19 @@ export class ModerationLedger extends DurableObject<Env> {
 
   setScanCursor(cursor: string | null): void {
     this.#moderation.ledger.setSetting(SCAN_CURSOR, cursor);
+  }
+
+  // "Take it back" (issue 15): the author's edit grant, checked by the ledger.
+
+  ingestEditable(entry: LedgerEntry, options: { autoApproveReturning?: boolean }, grant: EditGrant) {
+    return this.#moderation.ingestEditable(entry, options, grant);
+  }
+
+  editByAuthor(id: string, tokenHash: string, body: string, options: { keepApproval?: boolean }) {
+    return this.#moderation.editByAuthor(id, tokenHash, body, options);
+  }
+
+  removeByAuthor(id: string, tokenHash: string) {
+    return this.#moderation.removeByAuthor(id, tokenHash);
   }
 }

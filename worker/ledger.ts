@@ -62,6 +62,10 @@ CREATE TABLE IF NOT EXISTS published (key TEXT PRIMARY KEY, hash TEXT NOT NULL, 
 CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 `;
 
+// Edit grants ("take it back", issue 15): the SHA-256 of each new comment's edit token and the moment (ms) its
+// author's window closes. Never the token itself. Rows past their deadline are pruned when the next grant is added.
+const EDIT_GRANTS_SCHEMA = "CREATE TABLE IF NOT EXISTS edit_grants (id TEXT PRIMARY KEY, token_hash TEXT NOT NULL, until INTEGER NOT NULL)";
+
 type Row = Record<string, SqlStorageValue>;
 
 /** Creates the tables and indexes of `schema` that do not exist yet (every statement is `IF NOT EXISTS`). */
@@ -77,6 +81,7 @@ export class Ledger {
     this.#sql = sql;
     this.#transaction = transaction;
     createTables(sql, SCHEMA);
+    createTables(sql, EDIT_GRANTS_SCHEMA);
   }
 
   /** Runs `closure` as one atomic step (nested calls are savepoints of the outer one). */
@@ -307,5 +312,34 @@ export class Ledger {
   setSetting(name: string, value: string | null): void {
     if (value === null) this.#sql.exec("DELETE FROM settings WHERE name = ?", name);
     else this.#sql.exec("INSERT OR REPLACE INTO settings (name, value) VALUES (?, ?)", name, value);
+  }
+
+  // Edit grants: an author's right to edit or delete their own comment for a short while (issue 15).
+
+  /** Records the hash of a comment's edit token and its deadline, dropping every grant already past its own. */
+  grantEdit(id: string, tokenHash: string, until: number, now: number): void {
+    this.#sql.exec("DELETE FROM edit_grants WHERE until <= ?", now);
+    this.#sql.exec("INSERT OR REPLACE INTO edit_grants (id, token_hash, until) VALUES (?, ?, ?)", id, tokenHash, until);
+  }
+
+  /** The grant of a comment, or null (none was given, or it was pruned after its deadline). */
+  editGrant(id: string): { tokenHash: string; until: number } | null {
+    const row = this.#rows<{ token_hash: string; until: number }>("SELECT token_hash, until FROM edit_grants WHERE id = ?", id)[0];
+    return row ? { tokenHash: row.token_hash, until: row.until } : null;
+  }
+
+  /** Replaces a live comment's text (and status); returns the record as it now is, or null when unknown or deleted. */
+  revise(id: string, body: string, status: Status, moderatedAt: string | null): { before: AdminComment; after: AdminComment } | null {
+    return this.#transaction(() => {
+      const before = this.get(id);
+      if (!before) return null;
+      const after: AdminComment = { ...before, body, status, moderatedAt };
+      this.#sql.exec(
+        "UPDATE comments SET status = ?, moderated_at = ?, record = ? WHERE id = ?",
+        status, moderatedAt, JSON.stringify(after), id,
+      );
+      this.#recount(before.post);
+      return { before, after };
+    });
   }
 }

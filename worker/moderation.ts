@@ -32,6 +32,8 @@ export interface ImportOutcome {
 /** Who acts, as the audit log names them: a moderator's name, or `system` for the service itself. */
 export type Actor = string;
 export const SYSTEM: Actor = "system";
+/** The commenter acting with their edit token. */
+export const AUTHOR: Actor = "author";
 
 export interface BulkResult {
   id: string;
@@ -60,6 +62,28 @@ export interface ModerationOptions {
 /** The audit log's name for the action that sets each status. */
 const ACTIONS: Record<Status, string> = { approved: "approve", rejected: "reject", spam: "spam", pending: "unapprove" };
 const BULK_STATUS = { approve: "approved", reject: "rejected", spam: "spam" } as const;
+
+/** An author's edit grant as the worker hands it over: the token's hash and when the window closes (ms). */
+export interface EditGrant {
+  tokenHash: string;
+  until: number;
+}
+
+/** Why the ledger refused an author's edit or delete. */
+export type AuthorRefusal = "forbidden" | "expired" | "gone" | "rejected";
+
+/**
+ * The answer to an author's edit or delete: `refused` says why not (the route turns it into an error), or is null
+ * with the record as it now is. One flat shape, because a union does not survive the Durable Object RPC types.
+ */
+export interface AuthorOutcome {
+  refused: AuthorRefusal | null;
+  record: AdminComment | null;
+  emailHash: string | null;
+  published: boolean;
+}
+
+const refuse = (refused: AuthorRefusal): AuthorOutcome => ({ refused, record: null, emailHash: null, published: false });
 
 const postKeys = (posts: Iterable<string>): OutboxKey[] => [...[...posts].map((post) => `thread:${post}` as const), "counts"];
 
@@ -332,5 +356,58 @@ export class Moderation {
 
   queue(filter: QueueFilter): AdminComment[] {
     return this.#o.ledger.queue(filter);
+  }
+
+  // "Take it back" (issue 15): the author of a new comment may edit or delete it until its grant's deadline.
+
+  /**
+   * Takes in a new submission as `ingest` does and, when the id was new, records its author's edit grant in the same
+   * step (before any wait), so the token the worker returns works at once. `editable` is false for a known id.
+   */
+  async ingestEditable(entry: LedgerEntry, options: { autoApproveReturning?: boolean }, grant: EditGrant): Promise<{ status: Status | "deleted"; editable: boolean }> {
+    const editable = this.#o.ledger.knownIds([entry.record.id]).size === 0;
+    if (editable) this.#o.ledger.grantEdit(entry.record.id, grant.tokenHash, grant.until, this.#o.now());
+    const status = await this.ingest(entry, options);
+    return { status, editable };
+  }
+
+  /** Why the author may not act on `id` with this token now, or null when they may. */
+  #authorRefusal(id: string, tokenHash: string): "forbidden" | "expired" | null {
+    const grant = this.#o.ledger.editGrant(id);
+    if (!grant || grant.tokenHash !== tokenHash) return "forbidden";
+    return this.#o.now() >= grant.until ? "expired" : null;
+  }
+
+  /**
+   * The author's new text. A pending comment stays pending; an approved one returns to pending (and leaves the
+   * published thread) unless `keepApproval`, when the thread is republished with the new text. A rejected comment
+   * cannot be edited back into the queue.
+   */
+  async editByAuthor(id: string, tokenHash: string, body: string, { keepApproval = false } = {}): Promise<AuthorOutcome> {
+    const refused = this.#authorRefusal(id, tokenHash);
+    if (refused) return refuse(refused);
+    const { ledger } = this.#o;
+    const current = ledger.get(id);
+    if (!current) return refuse("gone");
+    // A moderator's refusal (rejected, or spam) stands: the author cannot edit a comment back into the queue.
+    if (current.status === "rejected" || current.status === "spam") return refuse("rejected");
+    const keep = current.status === "approved" && keepApproval;
+    const changed = ledger.transaction(() => {
+      const revised = ledger.revise(id, body, keep ? "approved" : "pending", keep ? current.moderatedAt : null);
+      if (revised) this.#o.desk.audit({ at: this.#at(), moderator: AUTHOR, action: "author-edit", id, post: current.post, from: current.status, to: revised.after.status });
+      return revised;
+    });
+    if (!changed) return refuse("gone");
+    const emailHash = ledger.emailHashOf(id);
+    const published = current.status === "approved" ? await this.#publish(postKeys([current.post])) : true;
+    return { refused: null, record: changed.after, emailHash, published };
+  }
+
+  /** The author withdraws the comment: exactly a moderator's delete (unpublished, KV record erased, tombstone). */
+  async removeByAuthor(id: string, tokenHash: string): Promise<AuthorOutcome> {
+    const refused = this.#authorRefusal(id, tokenHash);
+    if (refused) return refuse(refused);
+    const outcome = await this.remove(id, AUTHOR);
+    return outcome ? { refused: null, record: outcome.record, emailHash: null, published: outcome.published } : refuse("gone");
   }
 }

@@ -143,6 +143,9 @@ export const SubmissionSchema = fieldsObject({
 });
 export type Submission = v.InferOutput<typeof SubmissionSchema>;
 
+/** An author's edit of their own comment (issue 15): the new text, under the submission's rules. */
+export const EditSchema = fieldsObject({ body: bodyField });
+
 /** One entry of an import file: the export format, with `id`, `status` and `moderatedAt` optional. */
 export const ImportItemSchema = fieldsObject({
   id: optionalText("An id is text.", idField("An id uses only A-Z, a-z, 0-9, _ and -, at most 64.")),

@@ -141,8 +141,8 @@ describe("a post page's comments section", () => {
     expect(local.findAll("noscript")).toHaveLength(0);
   });
 
-  it("loads the comment script deferred, so reading never waits for it", () => {
-    expect(local.attr('script[src="/assets/comments.js"]', "defer")).toBe("");
+  it("loads the comment script as a module (deferred), so reading never waits for it", () => {
+    expect(local.attr('script[src="/assets/comments.js"]', "type")).toBe("module");
   });
 });
 

@@ -35,13 +35,15 @@ export interface StackOptions {
   headers?: boolean;
   /** Where the build keeps its comments snapshot (default: a fresh file). */
   snapshot?: string;
+  /** More worker vars, e.g. a short EDIT_WINDOW_SECONDS. */
+  vars?: Record<string, string>;
 }
 
 /** Starts the worker, builds and serves the site, launches Chromium. */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const sitePort = await freePort();
   const siteUrl = `http://127.0.0.1:${sitePort}`;
-  const worker = await startWorker({ env: "test", vars: { SITE_URL: siteUrl, ALLOWED_ORIGINS: siteUrl } });
+  const worker = await startWorker({ env: "test", vars: { SITE_URL: siteUrl, ALLOWED_ORIGINS: siteUrl, ...options.vars } });
   const admin = (path: string, init: RequestInit = {}) =>
     fetch(`${worker.url}/api/admin${path}`, {
       ...init,

@@ -401,8 +401,8 @@ describe("OPTIONS /api/comments (CORS preflight)", () => {
       const response = await preflight(origin);
       expect(response.status).toBe(204);
       expect(response.headers.get("access-control-allow-origin")).toBe(origin);
-      expect(response.headers.get("access-control-allow-methods")).toBe("GET,POST,OPTIONS");
-      expect(response.headers.get("access-control-allow-headers")).toBe("Content-Type");
+      expect(response.headers.get("access-control-allow-methods")).toBe("GET,POST,PATCH,DELETE,OPTIONS");
+      expect(response.headers.get("access-control-allow-headers")).toBe("Content-Type,Authorization");
       expect(response.headers.get("access-control-allow-credentials")).toBeNull();
     }
   });

@@ -81,16 +81,30 @@ describe("CORS on the public API", () => {
     expect(await dumpKv()).toBe("");
   });
 
-  it("answers the blog's preflight with exactly what the script needs: POST with a JSON content type", async () => {
+  it("answers the blog's preflight with exactly what the script needs: POST with a JSON content type, and PATCH/DELETE with the edit token", async () => {
     for (const origin of ALLOWED) {
       const response = await preflight("/api/comments", origin);
       expect(response.status).toBe(204);
       expect(response.headers.get("access-control-allow-origin")).toBe(origin);
-      expect(response.headers.get("access-control-allow-methods")).toBe("GET,POST,OPTIONS");
-      expect(response.headers.get("access-control-allow-headers")).toBe("Content-Type");
+      expect(response.headers.get("access-control-allow-methods")).toBe("GET,POST,PATCH,DELETE,OPTIONS");
+      expect(response.headers.get("access-control-allow-headers")).toBe("Content-Type,Authorization");
       expect(response.headers.get("access-control-allow-credentials")).toBeNull();
-      const withAuth = await preflight("/api/comments", origin, "content-type, authorization");
-      expect(withAuth.headers.get("access-control-allow-headers")).not.toMatch(/authorization/i);
+      for (const method of ["PATCH", "DELETE"]) {
+        const edit = await preflight("/api/comments/01ABC", origin, "content-type, authorization", method);
+        expect(edit.status, method).toBe(204);
+        expect(edit.headers.get("access-control-allow-origin")).toBe(origin);
+        expect(edit.headers.get("access-control-allow-credentials")).toBeNull();
+      }
+    }
+  });
+
+  it("refuses an author's edit or delete preflight from other origins and `null` (403, no grant)", async () => {
+    for (const origin of FOREIGN) {
+      for (const method of ["PATCH", "DELETE"]) {
+        const response = await preflight("/api/comments/01ABC", origin, "content-type, authorization", method);
+        expect(response.status, `${method} ${origin}`).toBe(403);
+        expectNoGrant(response, origin);
+      }
     }
   });
 

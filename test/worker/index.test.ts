@@ -22,7 +22,7 @@ describe("GET /api/health", () => {
 
 describe("unknown addresses", () => {
   it("answer 404 in the error shape", async () => {
-    for (const [method, path] of [["GET", "/"], ["GET", "/api/nope"], ["PUT", "/api/comments"], ["DELETE", "/api/comments/counts"]]) {
+    for (const [method, path] of [["GET", "/"], ["GET", "/api/nope"], ["PUT", "/api/comments"], ["DELETE", "/api/comments"], ["PATCH", "/api/comments/counts/x"]]) {
       const response = await call(path!, { method });
       expect(response.status, `${method} ${path}`).toBe(404);
       expect(await response.json()).toEqual({ error: "not_found", message: expect.any(String) });

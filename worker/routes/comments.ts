@@ -5,12 +5,13 @@ import { bodyLimit } from "hono/body-limit";
 import { type AppContext, type AppEnv, callLedger, clientIp, isFormPost, ledgerOf, mediaType, runAfterResponse, siteUrl } from "../context.ts";
 import { ApiError, badRequest, invalidFields, notFound } from "../errors.ts";
 import { enforceRateLimit, enforceTurnstile, isHoneypotFilled, TURNSTILE_FIELD } from "../guard.ts";
+import { createEditToken, editWindowMs, hashEditToken } from "../edit-token.ts";
 import { createId, hashEmail } from "../ids.ts";
 import { buildActionUrls } from "../action-links.ts";
 import { buildNotification, sendNotification } from "../notify.ts";
 import { findPost, listPosts, type PostInfo } from "../posts.ts";
 import { fromCache, publicJson, purgeThread, threadCacheKey } from "../read-cache.ts";
-import { MAX_COUNT_POSTS, MAX_SUBMISSION_BYTES, SubmissionSchema, SLUG_MAX, validate } from "../schema.ts";
+import { MAX_COUNT_POSTS, MAX_SUBMISSION_BYTES, type Status, SubmissionSchema, SLUG_MAX, validate } from "../schema.ts";
 import { putComment, putInbox, readCounts, readThread, readThreads, type AdminComment } from "../store.ts";
 import { withContent } from "../thread.ts";
 
@@ -29,7 +30,7 @@ function requirePost(slug: string | undefined): PostInfo {
 }
 
 /** The submitted fields as a plain object, from JSON or the form encoding (415 for anything else). */
-async function readFields(c: AppContext): Promise<Record<string, unknown>> {
+export async function readFields(c: AppContext): Promise<Record<string, unknown>> {
   const type = mediaType(c);
   // Decoded as UTF-8 by hand: workerd warns when .text() reads a form body.
   const text = type === "application/json" || isFormPost(c) ? new TextDecoder().decode(await c.req.arrayBuffer()) : null;
@@ -49,9 +50,12 @@ async function readFields(c: AppContext): Promise<Record<string, unknown>> {
   return parsed as Record<string, unknown>;
 }
 
-/** Success, as the client expects it: 202 JSON, or for the plain form a 303 back to the post (never elsewhere). */
-function accepted(c: AppContext, id: string, status: string, post: PostInfo | undefined): Response {
-  if (!isFormPost(c)) return c.json({ id, status }, 202);
+/**
+ * Success, as the client expects it: 202 JSON (with the author's edit token when the ledger holds its grant), or for
+ * the plain form a 303 back to the post (never elsewhere, and never a token: without the script there is no storage).
+ */
+function accepted(c: AppContext, id: string, status: string, post: PostInfo | undefined, edit?: { editToken: string; editableUntil: string }): Response {
+  if (!isFormPost(c)) return c.json({ id, status, ...edit }, 202);
   return c.redirect(`${siteUrl(c.env)}${post ? `${post.url}#comment-submitted` : "/"}`, 303);
 }
 
@@ -122,16 +126,29 @@ comments.post("/", bodyLimit({ maxSize: MAX_SUBMISSION_BYTES, onError: tooLarge 
   await putComment(c.env.COMMENTS, record, emailHash);
   // A comment a rule marks spam is answered like any pending one (nothing tells a spammer) but not notified.
   let spam = false;
+  // The author's edit token: only script submissions get one, and only once the ledger holds its hash.
+  const editToken = isFormPost(c) ? null : createEditToken();
+  let edit: { editToken: string; editableUntil: string } | undefined;
   try {
-    const status = await ledgerOf(c.env).ingest({ record, emailHash }, { autoApproveReturning: c.env.AUTO_APPROVE_RETURNING === "true" });
+    const ledger = ledgerOf(c.env);
+    const options = { autoApproveReturning: c.env.AUTO_APPROVE_RETURNING === "true" };
+    let status: Status | "deleted";
+    if (editToken) {
+      const until = Date.parse(record.createdAt) + editWindowMs(c.env);
+      const taken = await ledger.ingestEditable({ record, emailHash }, options, { tokenHash: await hashEditToken(editToken), until });
+      status = taken.status;
+      if (taken.editable) edit = { editToken, editableUntil: new Date(until).toISOString() };
+    } else {
+      status = await ledger.ingest({ record, emailHash }, options);
+    }
     spam = status === "spam";
     if (status === "approved") {
       record = { ...record, status, moderatedAt: record.createdAt };
       await purgeThread(c.req.url, post.slug);
     }
   } catch (error) {
-    // The ledger is unreachable: the comment waits in KV, and the inbox key lets the cron take it in within a
-    // minute (the hourly walk finds it even if this write fails too).
+    // The ledger is unreachable: the comment waits in KV, and the inbox key lets the cron take it in within five
+    // minutes (the hourly walk finds it even if this write fails too). No edit token then: no grant was recorded.
     console.error("ledger ingest failed; the comment waits in the inbox", error);
     await putInbox(c.env.COMMENTS, record.id).catch((inboxError: unknown) => console.error("inbox write failed", inboxError));
   }
@@ -141,7 +158,7 @@ comments.post("/", bodyLimit({ maxSize: MAX_SUBMISSION_BYTES, onError: tooLarge 
     const payload = buildNotification(record, post.title, new URL("/admin", c.req.url).href, actions);
     runAfterResponse(c, "moderator notification", () => sendNotification(webhook, payload));
   }
-  return accepted(c, record.id, record.status, post);
+  return accepted(c, record.id, record.status, post, edit);
 });
 
 /**
