@@ -107,3 +107,26 @@ describe("removeByAuthor", () => {
     });
   });
 });
+
+describe("the author's actions and the moderators' decisions", () => {
+  it("cannot edit a comment a moderator marked spam back into the queue", async () => {
+    await rig(async (r) => {
+      const { record } = await ingestWithGrant(r);
+      await r.moderation.setStatus(record.id, "spam", "Ada");
+      expect(await r.moderation.editByAuthor(record.id, "hash-1", "Not spam, honest.")).toMatchObject({ refused: "rejected" });
+      expect(r.ledger.get(record.id)).toMatchObject({ status: "spam", body: record.body });
+    });
+  });
+
+  it("records the author's edit and withdrawal in the audit log under 'author', never with the text", async () => {
+    await rig(async (r) => {
+      const { record } = await ingestWithGrant(r);
+      await r.moderation.setStatus(record.id, "approved", "Ada");
+      await r.moderation.editByAuthor(record.id, "hash-1", "A secret second thought.");
+      await r.moderation.removeByAuthor(record.id, "hash-1");
+      const entries = r.desk.auditPage(10, null).filter((e) => e.moderator === "author");
+      expect(entries.map((e) => [e.action, e.from, e.to])).toEqual([["delete", "pending", "deleted"], ["author-edit", "approved", "pending"]]);
+      expect(JSON.stringify(r.desk.auditPage(10, null))).not.toContain("second thought");
+    });
+  });
+});
