@@ -1,6 +1,6 @@
 // What every route shares: the Hono environment type and small readers of the request and configuration.
 import type { Context } from "hono";
-import { StoreUnavailableError } from "./errors.ts";
+import { ApiError, badRequest, StoreUnavailableError } from "./errors.ts";
 import type { Moderator } from "./desk.ts";
 import type { ModerationLedger } from "./ledger-object.ts";
 import type { PostInfo } from "./posts.ts";
@@ -63,4 +63,26 @@ export function runAfterResponse(c: AppContext, label: string, task: () => Promi
   } catch {
     // No execution context (app.request in a unit test): the promise still runs to completion on its own.
   }
+}
+
+/** A request body that must be a JSON object: 400 when it is not valid JSON or not an object. */
+export function parseJsonObject(text: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw badRequest("The request body is not valid JSON.");
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw badRequest("Send a JSON object.");
+  return parsed as Record<string, unknown>;
+}
+
+const MAX_JSON_BYTES = 16 * 1024;
+
+/** A small JSON object body of a moderator's request (415 for another media type, 413 over 16 KB). */
+export async function readJsonBody(c: AppContext): Promise<Record<string, unknown>> {
+  if (mediaType(c) !== "application/json") throw new ApiError(415, "unsupported_media_type", "Send application/json.");
+  const text = await c.req.text();
+  if (text.length > MAX_JSON_BYTES) throw new ApiError(413, "payload_too_large", `A request can be at most ${MAX_JSON_BYTES / 1024} KB.`);
+  return parseJsonObject(text);
 }

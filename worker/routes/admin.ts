@@ -5,7 +5,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { requireModerator } from "../auth.ts";
 import type { AdminComment } from "../comment.ts";
-import { type AppContext, type AppEnv, callLedger, mediaType, runAfterResponse } from "../context.ts";
+import { type AppContext, type AppEnv, callLedger, mediaType, readJsonBody, runAfterResponse } from "../context.ts";
 import { ApiError, badRequest, invalidFields, notFound } from "../errors.ts";
 import { requestSiteRebuild } from "../deploy-hook.ts";
 import { deriveImportId, hashEmail } from "../ids.ts";
@@ -18,7 +18,7 @@ import {
   StatusSchema, TextSchema, validate,
 } from "../schema.ts";
 import { createId } from "../ids.ts";
-import { desk, readJsonBody } from "./desk.ts";
+import { desk } from "./desk.ts";
 
 export const admin = new Hono<AppEnv>();
 

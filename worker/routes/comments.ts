@@ -2,7 +2,7 @@
 // Thin: validate -> guard -> store -> respond. Reads cost at most one KV read on a cache miss and never write.
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { type AppContext, type AppEnv, callLedger, clientIp, isFormPost, ledgerOf, mediaType, runAfterResponse, siteUrl } from "../context.ts";
+import { type AppContext, type AppEnv, callLedger, clientIp, isFormPost, ledgerOf, mediaType, parseJsonObject, runAfterResponse, siteUrl } from "../context.ts";
 import { ApiError, badRequest, invalidFields, notFound } from "../errors.ts";
 import { enforceRateLimit, enforceTurnstile, isHoneypotFilled, TURNSTILE_FIELD } from "../guard.ts";
 import { createEditToken, editWindowMs, hashEditToken } from "../edit-token.ts";
@@ -40,14 +40,7 @@ export async function readFields(c: AppContext): Promise<Record<string, unknown>
     for (const [key, value] of new URLSearchParams(text)) if (!(key in fields)) fields[key] = value;
     return fields;
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw badRequest("The request body is not valid JSON.");
-  }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw badRequest("Send a JSON object.");
-  return parsed as Record<string, unknown>;
+  return parseJsonObject(text);
 }
 
 /**

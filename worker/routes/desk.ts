@@ -2,30 +2,13 @@
 // the moderators and the rules (owners change them), and the audit log. Every change is audited in the ledger.
 import { Hono } from "hono";
 import { createToken, hashToken, requireOwner } from "../auth.ts";
-import { type AppContext, type AppEnv, callLedger, mediaType } from "../context.ts";
+import { type AppContext, type AppEnv, callLedger, readJsonBody } from "../context.ts";
 import type { Rule } from "../desk.ts";
 import { ApiError, badRequest, invalidFields, notFound } from "../errors.ts";
 import { createId, hashEmail } from "../ids.ts";
 import { AUDIT_LIMIT_DEFAULT, AUDIT_LIMIT_MAX, ID_PATTERN, ModeratorSchema, RuleSchema, validate } from "../schema.ts";
 
 export const desk = new Hono<AppEnv>();
-
-const MAX_JSON_BYTES = 16 * 1024;
-
-/** A small JSON object body (415 for another media type, 400 when it is not a JSON object). */
-export async function readJsonBody(c: AppContext): Promise<Record<string, unknown>> {
-  if (mediaType(c) !== "application/json") throw new ApiError(415, "unsupported_media_type", "Send application/json.");
-  const text = await c.req.text();
-  if (text.length > MAX_JSON_BYTES) throw new ApiError(413, "payload_too_large", `A request can be at most ${MAX_JSON_BYTES / 1024} KB.`);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw badRequest("The request body is not valid JSON.");
-  }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw badRequest("Send a JSON object.");
-  return parsed as Record<string, unknown>;
-}
 
 /** A whole number query parameter from 1 to `max` (`fallback` when absent). */
 function wholeQuery(c: AppContext, name: string, fallback: number | null, max: number): number | null {
