@@ -10,8 +10,8 @@ const BASELINE = join(import.meta.dirname, "baseline-eleventy");
 /** Eleventy's CLI, run with this Node (24) rather than whatever `node` the shell has. */
 export const ELEVENTY_CLI = join(ROOT, "node_modules", "@11ty", "eleventy", "cmd.cjs");
 
-/** What the project's build reads: .eleventy.ts wires site/, layouts/ and posts/; site/ bundles client/. */
-const PROJECT_SOURCES = [".eleventy.ts", "package.json", "site", "layouts", "client"];
+/** What the project's build reads: .eleventy.ts wires site/, layouts/ and posts/; site/ bundles client/ and renders comments with worker/. */
+const PROJECT_SOURCES = [".eleventy.ts", "package.json", "site", "layouts", "client", "worker"];
 
 export interface SiteCopy {
   dir: string;
