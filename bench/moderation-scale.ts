@@ -33,7 +33,7 @@ const ON_POST = 20;
 /** The worker's sources with `posts` generated posts, so the worker's manifest knows them all. */
 function workerCopy(posts: number): { dir: string; slugs: string[] } {
   const dir = scratchDir("moderation-worker");
-  for (const source of ["wrangler.toml", "package.json", "worker", "site", "scripts", "admin"]) cpSync(join(ROOT, source), join(dir, source), { recursive: true });
+  for (const source of ["wrangler.toml", "package.json", "worker", "site", "scripts", "admin", "client"]) cpSync(join(ROOT, source), join(dir, source), { recursive: true });
   mkdirSync(join(dir, "posts"));
   for (const name of readdirSync(join(ROOT, "posts"))) {
     if (!name.endsWith(".md")) cpSync(join(ROOT, "posts", name), join(dir, "posts", name), { recursive: true });
