@@ -16,6 +16,8 @@ export type BulkAction = "approve" | "reject" | "spam" | "delete";
 /** A comment as the moderation list shows it: the record, and for a reply the comment it answers (null if gone). */
 export interface AdminComment extends StoredComment {
   parent: { id: string; author: string; excerpt: string } | null;
+  /** How many times the text changed after it arrived: an approval names the one it was shown. */
+  revision: number;
 }
 
 export interface PostLink {

@@ -135,7 +135,8 @@ async function runAction(comment: AdminComment, action: RowAction, card: HTMLLIE
   for (const b of buttons) b.disabled = true;
   try {
     if (action === "delete") await callApi(commentPath(comment.id), "DELETE");
-    else await callApi(commentPath(comment.id, action), "POST");
+    // An approval names the revision of the text shown, so an edit made since is refused rather than published.
+    else await callApi(`${commentPath(comment.id, action)}${action === "approve" ? `?revision=${comment.revision}` : ""}`, "POST");
     moveCount(comment.status, action === "delete" ? null : TARGET[action]);
     removeCards([card], action);
     // Blocking adds an email rule: an owner sees it listed at once.
@@ -157,6 +158,7 @@ function openForm(comment: AdminComment, action: "edit" | "reply", card: HTMLLIE
       async save(text) {
         const saved = await callApi<AdminComment>(commentPath(comment.id), "PATCH", { body: text }).catch(report);
         comment.body = saved.body;
+        comment.revision += 1;
         if (body) body.textContent = saved.body;
         say(`Saved the new text of the comment by ${comment.author}.`);
       },
@@ -185,7 +187,8 @@ export async function applyBulk(action: BulkAction | ""): Promise<void> {
   if (boxes.length === 0) return say("Select at least one comment first.");
   if (action === "delete" && !confirm(`Delete ${plural(boxes.length, "comment")} for good?`)) return;
   const ids = boxes.map((box) => box.value);
-  const { results } = await callApi<{ results: BulkResult[] }>("/comments/bulk", "POST", { action, ids });
+  const revisions = Object.fromEntries(ids.map((id) => [id, state.shown.get(id)?.revision ?? 0]));
+  const { results } = await callApi<{ results: BulkResult[] }>("/comments/bulk", "POST", { action, ids, revisions });
   const done = results.filter((result) => result.ok);
   const failed = results.filter((result) => !result.ok);
   moveCount(state.status, action === "delete" ? null : TARGET[action], done.length);

@@ -72,10 +72,12 @@ export const ACTION_PAGE_CSP = "default-src 'none'; base-uri 'none'; form-action
 const VERBS: Record<LinkAction, string> = { approve: "Approve", reject: "Reject", spam: "Mark as spam" };
 
 /** The small page a link shows: a question with a button (GET), or what happened (POST and refusals). */
-export function renderActionPage(options: { title: string; message: string; claims?: LinkClaims; excerpt?: string; confirm?: boolean }): string {
+export function renderActionPage(options: { title: string; message: string; claims?: LinkClaims; text?: string; revision?: number; confirm?: boolean }): string {
   const { claims } = options;
+  // The form names the revision of the text shown, so an approval of a text edited since is refused.
+  const revision = options.revision === undefined ? "" : `<input type="hidden" name="revision" value="${options.revision}">`;
   const form = options.confirm && claims
-    ? `<form method="post"><button type="submit">${escapeHtml(VERBS[claims.action])}</button></form>`
+    ? `<form method="post">${revision}<button type="submit">${escapeHtml(VERBS[claims.action])}</button></form>`
     : `<p><a href="/admin">Open the moderation page</a></p>`;
   return `<!doctype html>
 <html lang="en-GB">
@@ -84,7 +86,7 @@ export function renderActionPage(options: { title: string; message: string; clai
 <body><main>
 <h1>${escapeHtml(options.title)}</h1>
 <p>${escapeHtml(options.message)}</p>
-${options.excerpt ? `<blockquote>${escapeHtml(options.excerpt)}</blockquote>` : ""}
+${options.text ? `<blockquote>${escapeHtml(options.text).replaceAll("\n", "<br>")}</blockquote>` : ""}
 ${form}
 </main></body>
 </html>`;

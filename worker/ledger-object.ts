@@ -53,7 +53,14 @@ export class ModerationLedger extends DurableObject<Env> {
       now: () => Date.now(),
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       maxWaitMs: ACTION_MAX_WAIT_MS,
+      // Not awaited: the alarm's write commits with the outbox change of the same step.
+      armAlarm: (at) => void ctx.storage.setAlarm(at),
     });
+  }
+
+  /** Works whatever the outbox still holds (the hourly reconcile's safety net, beside the alarm). */
+  flushOutbox(): Promise<void> {
+    return this.#moderation.flush();
   }
 
   async alarm(): Promise<void> {
@@ -68,16 +75,16 @@ export class ModerationLedger extends DurableObject<Env> {
     return this.#moderation.canReplyTo(parentId, post);
   }
 
-  setStatus(id: string, status: Status, actor?: Actor) {
-    return this.#moderation.setStatus(id, status, actor);
+  setStatus(id: string, status: Status, actor?: Actor, seenRevision?: number) {
+    return this.#moderation.setStatus(id, status, actor, undefined, seenRevision);
   }
 
   remove(id: string, actor?: Actor) {
     return this.#moderation.remove(id, actor);
   }
 
-  bulkAction(action: BulkAction, ids: string[], actor: Actor) {
-    return this.#moderation.bulk(action, ids, actor);
+  bulkAction(action: BulkAction, ids: string[], actor: Actor, seenRevisions?: Record<string, number>) {
+    return this.#moderation.bulk(action, ids, actor, seenRevisions);
   }
 
   editComment(id: string, body: string, actor: Actor) {
@@ -92,8 +99,13 @@ export class ModerationLedger extends DurableObject<Env> {
     return this.#moderation.block(id, ruleId, actor);
   }
 
-  actByLink(link: { linkId: string; action: "approve" | "reject" | "spam"; id: string; moderator: string }) {
+  actByLink(link: { linkId: string; action: "approve" | "reject" | "spam"; id: string; moderator: string; seenRevision?: number }) {
     return this.#moderation.actByLink(link);
+  }
+
+  /** How many times a comment's text changed after it arrived (the confirmation page names it). */
+  commentRevision(id: string) {
+    return this.#moderation.ledger.revisionOf(id);
   }
 
   linkUsed(linkId: string) {
@@ -173,7 +185,7 @@ export class ModerationLedger extends DurableObject<Env> {
     const last = page.at(-1);
     const parents = ledger.summaries(page.flatMap((c) => (c.parentId === null ? [] : [c.parentId])), excerptOf);
     return {
-      comments: page.map((c) => ({ ...c, parent: c.parentId === null ? null : (parents.get(c.parentId) ?? null) })),
+      comments: page.map((c) => ({ ...c, parent: c.parentId === null ? null : (parents.get(c.parentId) ?? null), revision: ledger.revisionOf(c.id) })),
       counts: ledger.statusCounts(),
       next: limit !== null && rows.length > limit && last ? { createdAt: last.createdAt, id: last.id } : null,
     };

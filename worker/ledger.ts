@@ -10,8 +10,11 @@ import type { Status } from "./schema.ts";
 
 export type { LedgerStatus } from "./comment.ts";
 
-/** Where a published key is waiting in the outbox: `thread:<post>`, `counts`, or `erase:<id>` (a KV record to delete). */
-export type OutboxKey = `thread:${string}` | "counts" | `erase:${string}`;
+/**
+ * Where a published key is waiting in the outbox: `thread:<post>`, `counts`, or `record:<id>` (a comment's KV record,
+ * rewritten from the ledger after an edit, deleted after a delete).
+ */
+export type OutboxKey = `thread:${string}` | "counts" | `record:${string}`;
 
 export interface OutboxEntry {
   key: OutboxKey;
@@ -65,6 +68,9 @@ CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)
 // Edit grants ("take it back", issue 15): the SHA-256 of each new comment's edit token and the moment (ms) its
 // author's window closes. Never the token itself. Rows past their deadline are pruned when the next grant is added.
 const EDIT_GRANTS_SCHEMA = "CREATE TABLE IF NOT EXISTS edit_grants (id TEXT PRIMARY KEY, token_hash TEXT NOT NULL, until INTEGER NOT NULL)";
+// How many times a comment's text was changed after it arrived (an author's or a moderator's edit; none: no row), so
+// an approval can say which text it approves.
+const REVISIONS_SCHEMA = "CREATE TABLE IF NOT EXISTS revisions (id TEXT PRIMARY KEY, revision INTEGER NOT NULL)";
 
 type Row = Record<string, SqlStorageValue>;
 
@@ -82,6 +88,7 @@ export class Ledger {
     this.#transaction = transaction;
     createTables(sql, SCHEMA);
     createTables(sql, EDIT_GRANTS_SCHEMA);
+    createTables(sql, REVISIONS_SCHEMA);
   }
 
   /** Runs `closure` as one atomic step (nested calls are savepoints of the outer one). */
@@ -125,6 +132,11 @@ export class Ledger {
     return this.#rows("SELECT 1 FROM comments WHERE id = ? AND post = ? AND status = 'approved'", id, post).length > 0;
   }
 
+  /** When a comment (live or deleted) was submitted, or null when the ledger never saw it. */
+  createdAtOf(id: string): string | null {
+    return this.#rows<{ created_at: string }>("SELECT created_at FROM comments WHERE id = ?", id)[0]?.created_at ?? null;
+  }
+
   /** The post a live comment is on, or undefined. */
   postOf(id: string): string | undefined {
     return this.#rows<{ post: string }>("SELECT post FROM comments WHERE id = ? AND status != 'deleted'", id)[0]?.post;
@@ -161,6 +173,15 @@ export class Ledger {
       this.#recount(before.post);
       return { before, after };
     });
+  }
+
+  #bumpRevision(id: string): void {
+    this.#sql.exec("INSERT INTO revisions (id, revision) VALUES (?, 1) ON CONFLICT (id) DO UPDATE SET revision = revision + 1", id);
+  }
+
+  /** How many times the comment's text changed after it arrived (0: never). */
+  revisionOf(id: string): number {
+    return this.#rows<{ revision: number }>("SELECT revision FROM revisions WHERE id = ?", id)[0]?.revision ?? 0;
   }
 
   /** Deletes a comment's content for good, leaving a tombstone (id, post, time) so no path can republish it. */
@@ -235,6 +256,7 @@ export class Ledger {
       if (!before) return null;
       const after: AdminComment = { ...before, body };
       this.#sql.exec("UPDATE comments SET record = ? WHERE id = ?", JSON.stringify(after), id);
+      this.#bumpRevision(id);
       return { before, after };
     });
   }
@@ -339,6 +361,7 @@ export class Ledger {
         status, moderatedAt, JSON.stringify(after), id,
       );
       this.#recount(before.post);
+      this.#bumpRevision(id);
       return { before, after };
     });
   }

@@ -43,7 +43,8 @@ export interface BulkResult {
 }
 
 export interface LinkOutcome {
-  refused: "used" | "revoked" | "gone" | null;
+  /** `stale`: the text was edited after the confirmation page showed it (the link stays unused). */
+  refused: "used" | "revoked" | "gone" | "stale" | null;
   record: AdminComment | null;
   published: boolean;
 }
@@ -57,7 +58,20 @@ export interface ModerationOptions {
   sleep: (ms: number) => Promise<void>;
   /** How long an action waits for KV to accept its writes before answering (0: it does not wait). */
   maxWaitMs: number;
+  /**
+   * Sets the Durable Object's alarm, in the same step as the outbox change it follows, so the outbox is worked even
+   * if the object is reset before its own pass sets a wake-up.
+   */
+  armAlarm: (at: number) => void;
 }
+
+/** The alarm armed with every outbox change: a backstop after the action's own pass, which normally ends the work. */
+const BACKSTOP_MS = 5000;
+/** KV accepts one write a second to a key: a comment's record, written by the POST, is not rewritten sooner. */
+const RECORD_SPACING_MS = 1000;
+
+/** Why an approval of a text the moderator did not see was refused. */
+export const STALE_MESSAGE = "This comment was edited after you loaded it: read it again before approving.";
 
 /** The audit log's name for the action that sets each status. */
 const ACTIONS: Record<Status, string> = { approved: "approve", rejected: "reject", spam: "spam", pending: "unapprove" };
@@ -106,10 +120,20 @@ export class Moderation {
     return new Date(this.#o.now()).toISOString();
   }
 
+  /** Marks keys dirty in the outbox (a comment's record no sooner than a second after its submission), alarm armed. */
+  #markDirty(keys: readonly OutboxKey[]): void {
+    const { ledger, now } = this.#o;
+    for (const key of keys) {
+      const created = key.startsWith("record:") ? ledger.createdAtOf(key.slice("record:".length)) : null;
+      ledger.markDirty([key], Math.max(now(), created === null ? 0 : Date.parse(created) + RECORD_SPACING_MS));
+    }
+    this.#o.armAlarm(now() + BACKSTOP_MS);
+  }
+
   /** Marks keys dirty, publishes, and waits (bounded) until they are written. */
   async #publish(keys: OutboxKey[]): Promise<boolean> {
     const { publisher, now, sleep, maxWaitMs } = this.#o;
-    this.#o.ledger.markDirty(keys, now());
+    this.#markDirty(keys);
     const deadline = now() + maxWaitMs;
     await publisher.flush();
     for (;;) {
@@ -145,7 +169,7 @@ export class Moderation {
     });
     // A pending comment changes nothing readers see; an approved one is published in one pass (never waiting).
     if (record.status === "approved") {
-      this.#o.ledger.markDirty(postKeys([record.post]), this.#o.now());
+      this.#markDirty(postKeys([record.post]));
       await this.#o.publisher.flush();
     }
     return record.status;
@@ -157,7 +181,14 @@ export class Moderation {
   }
 
   /** Approves, rejects or marks a comment spam, audited; null when the id is unknown or deleted. */
-  async setStatus(id: string, status: Status, actor: Actor = SYSTEM, action: string = ACTIONS[status]): Promise<ActionOutcome | null> {
+  /**
+   * Approves, rejects or marks a comment spam; null when the id is unknown or deleted. `seenRevision`: the text's
+   * revision the moderator read (from the list); if the text changed since, nothing changes and `stale` says so, so
+   * no one approves a text they did not see.
+   */
+  async setStatus(id: string, status: Status, actor: Actor = SYSTEM, action: string = ACTIONS[status], seenRevision?: number): Promise<(ActionOutcome & { stale?: true }) | null> {
+    const current = this.#o.ledger.get(id);
+    if (current && seenRevision !== undefined && this.#o.ledger.revisionOf(id) !== seenRevision) return { record: current, published: false, stale: true };
     const changed = this.#changeStatus(id, status, actor, action);
     if (!changed) return null;
     const published = await this.#publish(postKeys([changed.post]));
@@ -191,23 +222,28 @@ export class Moderation {
   async remove(id: string, actor: Actor = SYSTEM): Promise<ActionOutcome | null> {
     const record = this.#tombstone(id, actor);
     if (!record) return null;
-    const published = await this.#publish([...postKeys([record.post]), `erase:${id}`]);
+    const published = await this.#publish([...postKeys([record.post]), `record:${id}`]);
     return { record, published };
   }
 
   /** One action on up to BULK_MAX_IDS comments: each changed and audited, then published in one pass. */
-  async bulk(action: BulkAction, ids: readonly string[], actor: Actor): Promise<{ results: BulkResult[]; posts: string[]; published: boolean }> {
+  async bulk(action: BulkAction, ids: readonly string[], actor: Actor, seenRevisions: Readonly<Record<string, number>> = {}): Promise<{ results: BulkResult[]; posts: string[]; published: boolean }> {
     const results: BulkResult[] = [];
     const posts = new Set<string>();
     const erased: OutboxKey[] = [];
     for (const id of ids) {
+      const seen = seenRevisions[id];
+      if (action === "approve" && seen !== undefined && this.#o.ledger.revisionOf(id) !== seen) {
+        results.push({ id, ok: false, error: STALE_MESSAGE });
+        continue;
+      }
       const record = action === "delete" ? this.#tombstone(id, actor) : this.#changeStatus(id, BULK_STATUS[action], actor, action);
       if (!record) {
         results.push({ id, ok: false, error: "There is no comment with that id." });
         continue;
       }
       posts.add(record.post);
-      if (action === "delete") erased.push(`erase:${id}`);
+      if (action === "delete") erased.push(`record:${id}`);
       results.push({ id, ok: true, status: action === "delete" ? "deleted" : record.status });
     }
     const published = posts.size === 0 ? true : await this.#publish([...postKeys(posts), ...erased]);
@@ -223,8 +259,9 @@ export class Moderation {
       return result;
     });
     if (!changed) return null;
-    const published = changed.after.status === "approved" ? await this.#publish(postKeys([changed.after.post])) : true;
-    return { record: changed.after, published };
+    // The comment's KV record follows the new text; readers' thread only when the comment is published.
+    const keys: OutboxKey[] = changed.after.status === "approved" ? [...postKeys([changed.after.post]), `record:${id}`] : [`record:${id}`];
+    return { record: changed.after, published: await this.#publish(keys) };
   }
 
   /** The blog's own reply to an approved comment, approved at once; null when the parent is not approved. */
@@ -266,11 +303,12 @@ export class Moderation {
    * A one-click link's action, once: refused when the link was used, its moderator revoked or the comment is gone.
    * The check, the change, the audit entry and the link's use are one atomic step.
    */
-  async actByLink(link: { linkId: string; action: "approve" | "reject" | "spam"; id: string; moderator: string }): Promise<LinkOutcome> {
+  async actByLink(link: { linkId: string; action: "approve" | "reject" | "spam"; id: string; moderator: string; seenRevision?: number }): Promise<LinkOutcome> {
     const { ledger, desk } = this.#o;
     const done = ledger.transaction((): { refused: LinkOutcome["refused"]; record: AdminComment | null } => {
       if (desk.linkUsed(link.linkId)) return { refused: "used", record: null };
       if (!desk.activeModerator(link.moderator)) return { refused: "revoked", record: null };
+      if (link.action === "approve" && link.seenRevision !== undefined && ledger.revisionOf(link.id) !== link.seenRevision) return { refused: "stale", record: null };
       const record = this.#changeStatus(link.id, BULK_STATUS[link.action], link.moderator, link.action);
       if (!record) return { refused: "gone", record: null };
       desk.markLinkUsed(link.linkId, this.#at());
@@ -399,7 +437,9 @@ export class Moderation {
     });
     if (!changed) return refuse("gone");
     const emailHash = ledger.emailHashOf(id);
-    const published = current.status === "approved" ? await this.#publish(postKeys([current.post])) : true;
+    // The comment's KV record follows the new text (the ledger writes it, so a delete racing this edit always wins).
+    const keys: OutboxKey[] = current.status === "approved" ? [...postKeys([current.post]), `record:${id}`] : [`record:${id}`];
+    const published = await this.#publish(keys);
     return { refused: null, record: changed.after, emailHash, published };
   }
 

@@ -8,7 +8,7 @@
 // - at most `maxWritesPerPass` KV calls a pass (an invocation has 1,000 KV operations), the rest on the next.
 import { buildThread } from "./thread.ts";
 import type { Ledger, OutboxKey } from "./ledger.ts";
-import { deleteComment, writeCounts, writeThread } from "./store.ts";
+import { deleteComment, putComment, writeCounts, writeThread } from "./store.ts";
 
 export interface PublisherOptions {
   kv: KVNamespace;
@@ -82,8 +82,12 @@ export class Publisher {
   /** Writes one key's value as the ledger now derives it; false when it already holds exactly that (no KV call). */
   async #write(key: OutboxKey): Promise<boolean> {
     const { kv, now } = this.#options;
-    if (key.startsWith("erase:")) {
-      await deleteComment(kv, key.slice("erase:".length));
+    if (key.startsWith("record:")) {
+      // The comment's KV record as the ledger now has it (an edit's new text), or gone with a deleted comment.
+      const id = key.slice("record:".length);
+      const record = this.#ledger.get(id);
+      if (record) await putComment(kv, record, this.#ledger.emailHashOf(id));
+      else await deleteComment(kv, id);
       this.#ledger.recordPublished(key, "", now());
       return true;
     }

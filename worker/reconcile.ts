@@ -68,11 +68,13 @@ export async function scanComments(env: Env, cursor: string | null, pages = SCAN
   return outcome;
 }
 
-/** The hourly safety net: the inbox, then the next pages of the walk, resuming where the last run stopped. */
+/** The hourly safety net: the inbox, the next pages of the walk (resuming where the last run stopped), the outbox. */
 export async function reconcile(env: Env): Promise<ScanOutcome & { inbox: number }> {
   const { added: inbox } = await drainInbox(env);
   const start = await callLedger(env, (ledger) => ledger.scanCursor());
   const outcome = await scanComments(env, start);
   await callLedger(env, (ledger) => ledger.setScanCursor(outcome.cursor));
+  // The alarm works the outbox; this is the safety net should an alarm ever be lost.
+  await callLedger(env, (ledger) => ledger.flushOutbox());
   return { ...outcome, inbox };
 }

@@ -223,6 +223,13 @@ export const BulkSchema = fieldsObject({
     v.minLength(1, "Give at least one id."),
     v.maxLength(BULK_MAX_IDS, `Give at most ${BULK_MAX_IDS} ids at once.`),
   ),
+  // The revision of each text the moderator read (the list gives them): an approval of a text edited since is refused.
+  revisions: v.optional(
+    v.pipe(
+      v.record(v.string(), v.pipe(v.number("A revision is a whole number."), v.integer("A revision is a whole number."), v.minValue(0, "A revision is a whole number."))),
+      v.check((r) => Object.keys(r).length <= BULK_MAX_IDS, `Give at most ${BULK_MAX_IDS} revisions.`),
+    ),
+  ),
 });
 
 /** An edit of a comment's text, or the blog's reply: the same limits as a reader's comment. */

@@ -142,3 +142,29 @@ describe("POST /api/comments notification (one-click links)", () => {
     expect(fetchSpy).not.toHaveBeenCalled();
   });
 });
+
+describe("a one-click approval of a text edited after its page was opened", () => {
+  it("is refused (409) and leaves the link unused; the page opened again shows the new text and approves it", async () => {
+    const response = await submit(validComment({ body: "Harmless words 7c2f." }));
+    const { id, editToken } = (await response.json()) as { id: string; editToken: string };
+    const { approveUrl } = await linksFor(id);
+    const page = await (await open(approveUrl)).text();
+    expect(page).toContain("Harmless words 7c2f.");
+    const revision = /name="revision" value="(\d+)"/.exec(page)?.[1];
+    expect(revision).toBe("0");
+
+    const edited = await call(`/api/comments/${id}`, {
+      method: "PATCH", headers: { "content-type": "application/json", authorization: `Bearer ${editToken}`, origin: "http://localhost:8080" },
+      body: JSON.stringify({ body: "Something else entirely 9e1b." }),
+    });
+    expect(edited.status).toBe(200);
+    const post = (seen: string) => call(path(approveUrl), { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `revision=${seen}` }, VARS);
+    expect((await post(revision!)).status).toBe(409);
+    expect(await statusOf(id)).toBe("pending");
+
+    const reopened = await (await open(approveUrl)).text();
+    expect(reopened).toContain("Something else entirely 9e1b.");
+    expect((await post(/name="revision" value="(\d+)"/.exec(reopened)![1]!)).status).toBe(200);
+    expect(await statusOf(id)).toBe("approved");
+  });
+});

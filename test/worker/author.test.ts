@@ -260,3 +260,49 @@ describe("DELETE /api/comments/:id", () => {
     expect((await remove("not a valid id!", sent.editToken)).status).toBe(404);
   });
 });
+
+describe("an author's edit while a moderator reads the queue", () => {
+  const listed = async (id: string) =>
+    ((await (await admin("/comments?status=pending")).json()) as { comments: Array<{ id: string; body: string; revision: number }> }).comments.find((c) => c.id === id)!;
+
+  it("cannot slip a new text past a moderator who approves the text they saw: 409, and the comment stays pending", async () => {
+    const sent = await send({ body: "A harmless first text." });
+    const seen = await listed(sent.id);
+    expect(seen).toMatchObject({ body: "A harmless first text.", revision: 0 });
+    expect((await edit(sent.id, sent.editToken, { body: "Buy cheap pills at https://spam.example" })).status).toBe(200);
+
+    const refused = await admin(`/comments/${sent.id}/approve?revision=${seen.revision}`, { method: "POST" });
+    expect(refused.status).toBe(409);
+    expect(await refused.json()).toMatchObject({ error: "conflict", message: expect.stringMatching(/edited after you loaded it/) });
+    expect(await record(sent.id)).toMatchObject({ status: "pending" });
+    expect((await getThread()).comments.map((c) => c.id)).not.toContain(sent.id);
+
+    const again = await listed(sent.id);
+    expect(again).toMatchObject({ body: "Buy cheap pills at https://spam.example", revision: 1 });
+    expect((await admin(`/comments/${sent.id}/approve?revision=${again.revision}`, { method: "POST" })).status).toBe(200);
+  });
+
+  it("leaves an edited comment out of a bulk approval that named the old revision, and approves the others", async () => {
+    const edited = await send({ body: "Harmless." });
+    const untouched = await send({ body: "Also harmless." });
+    expect((await edit(edited.id, edited.editToken, { body: "Changed behind the moderator's back." })).status).toBe(200);
+    const response = await admin("/comments/bulk", {
+      method: "POST", headers: { "content-type": "application/json" },
+      body: JSON.stringify({ action: "approve", ids: [edited.id, untouched.id], revisions: { [edited.id]: 0, [untouched.id]: 0 } }),
+    });
+    expect(response.status).toBe(200);
+    const { results } = (await response.json()) as { results: Array<{ id: string; ok: boolean; error?: string }> };
+    expect(results).toEqual([
+      { id: edited.id, ok: false, error: expect.stringMatching(/edited after you loaded it/) },
+      { id: untouched.id, ok: true, status: "approved" },
+    ]);
+    expect(await record(edited.id)).toMatchObject({ status: "pending" });
+  });
+
+  it("refuses a revision that is not a whole number, naming it", async () => {
+    const sent = await send();
+    const response = await admin(`/comments/${sent.id}/approve?revision=one`, { method: "POST" });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { message: string }).message).toMatch(/^revision must be a whole number/);
+  });
+});

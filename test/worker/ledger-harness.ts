@@ -36,7 +36,7 @@ export function withLedger<T>(
     const wakes: number[] = [];
     const publisher = new Publisher(ledger, { kv, knownPosts, now: clock.now, wakeAt: (at) => void wakes.push(at), spacingMs: KV_KEY_SPACING_MS });
     const desk = new Desk(state.storage.sql, (closure) => state.storage.transactionSync(closure));
-    const moderation = new Moderation({ ledger, desk, publisher, knownPosts, now: clock.now, sleep: async (ms) => clock.advance(ms), maxWaitMs });
+    const moderation = new Moderation({ ledger, desk, publisher, knownPosts, now: clock.now, sleep: async (ms) => clock.advance(ms), maxWaitMs, armAlarm: (at) => void wakes.push(at) });
     const runAlarmsUntil = async (until: number) => {
       for (;;) {
         const next = Math.min(...wakes);

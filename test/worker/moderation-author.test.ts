@@ -87,11 +87,30 @@ describe("editByAuthor", () => {
     });
   });
 
-  it("writes nothing to KV for an edit of a pending comment (readers see no change)", async () => {
+  it("writes only the comment's own KV record for an edit of a pending comment, with the new text (readers see no change)", async () => {
     await rig(async (r, kv) => {
       const { record } = await ingestWithGrant(r);
       await r.moderation.editByAuthor(record.id, "hash-1", "Quiet change.");
-      expect(kv.writes).toEqual([]);
+      expect(kv.writes.map((w) => w.key)).toEqual([`v1:comment:${record.id}`]);
+      expect(JSON.parse(kv.latest(`v1:comment:${record.id}`)!)).toMatchObject({ body: "Quiet change.", status: "pending" });
+      // Not within a second of the submission's own write, which KV would refuse.
+      expect(kv.writes[0]!.at - Date.parse(record.createdAt)).toBeGreaterThanOrEqual(1000);
+    });
+  });
+
+  it("leaves no KV record when a delete lands while an edit's record write is in flight", async () => {
+    await rig(async (r, kv) => {
+      const { record } = await ingestWithGrant(r);
+      r.clock.advance(5000);
+      const release = kv.holdWrites((key) => key === `v1:comment:${record.id}`);
+      const editing = r.moderation.editByAuthor(record.id, "hash-1", "A text I will regret.");
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      const deleting = r.moderation.remove(record.id, "Ada");
+      release();
+      await Promise.all([editing, deleting]);
+      await r.runAlarmsUntil(r.clock.now() + 10_000);
+      expect(kv.latest(`v1:comment:${record.id}`)).toBeNull();
+      expect(JSON.stringify(kv.writes)).toContain("A text I will regret.");
     });
   });
 });

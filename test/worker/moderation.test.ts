@@ -170,3 +170,20 @@ describe("republish", () => {
     });
   });
 });
+
+describe("the outbox's alarm", () => {
+  it("is armed in the same step as the outbox change, before the action's own pass writes anything", async () => {
+    await rig(async ({ moderation, wakes }, kv) => {
+      const record = pendingRecord();
+      await moderation.ingest({ record, emailHash: null });
+      const release = kv.holdWrites();
+      const approving = moderation.setStatus(record.id, "approved");
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      // The pass is stuck on its first KV write: were the object reset now, the alarm already armed would finish it.
+      expect(kv.writes).toEqual([]);
+      expect(wakes.some((at) => at > kv.clock.now())).toBe(true);
+      release();
+      await approving;
+    });
+  });
+});

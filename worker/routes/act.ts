@@ -6,7 +6,6 @@ import { ACTION_PAGE_CSP, type LinkClaims, renderActionPage, verifyLink } from "
 import { type AppContext, type AppEnv, callLedger, runAfterResponse } from "../context.ts";
 import { requestSiteRebuild } from "../deploy-hook.ts";
 import { notFound } from "../errors.ts";
-import { excerptOf } from "../notify.ts";
 import { purgeThread } from "../read-cache.ts";
 
 export const act = new Hono<AppEnv>();
@@ -21,7 +20,7 @@ act.use("*", async function actionPageHeaders(c, next) {
   c.header("Cache-Control", "no-store");
 });
 
-const page = (c: AppContext, status: 200 | 403 | 404 | 410, options: Page) => c.html(renderActionPage(options), status);
+const page = (c: AppContext, status: 200 | 403 | 404 | 409 | 410, options: Page) => c.html(renderActionPage(options), status);
 
 /** The link's claims when it is well signed and unexpired; otherwise the page saying why not. */
 async function readLink(c: AppContext): Promise<LinkClaims | Response> {
@@ -37,8 +36,8 @@ const revokedPage = (c: AppContext) => page(c, 403, { title: "This link's modera
 act.get("/:token", async (c) => {
   const claims = await readLink(c);
   if (claims instanceof Response) return claims;
-  const [used, moderator, comment] = await callLedger(c.env, (ledger) =>
-    Promise.all([ledger.linkUsed(claims.link), ledger.activeModerator(claims.moderator), ledger.getComment(claims.id)]));
+  const [used, moderator, comment, revision] = await callLedger(c.env, (ledger) =>
+    Promise.all([ledger.linkUsed(claims.link), ledger.activeModerator(claims.moderator), ledger.getComment(claims.id), ledger.commentRevision(claims.id)]));
   if (used) return usedPage(c);
   if (!moderator) return revokedPage(c);
   if (!comment) return page(c, 404, { title: "This comment is gone", message: "It was deleted." });
@@ -46,7 +45,9 @@ act.get("/:token", async (c) => {
   return page(c, 200, {
     title: `${verb} this comment?`,
     message: `${comment.author} wrote (now ${comment.status}); you act as ${claims.moderator}:`,
-    excerpt: excerptOf(comment.body),
+    // The whole text: the moderator approves what this page shows, nothing cut off.
+    text: comment.body,
+    revision,
     claims,
     confirm: true,
   });
@@ -55,8 +56,14 @@ act.get("/:token", async (c) => {
 act.post("/:token", async (c) => {
   const claims = await readLink(c);
   if (claims instanceof Response) return claims;
-  const outcome = await callLedger(c.env, (ledger) => ledger.actByLink({ linkId: claims.link, action: claims.action, id: claims.id, moderator: claims.moderator }));
+  const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+  const seen = typeof form.revision === "string" && /^\d{1,9}$/.test(form.revision) ? Number(form.revision) : undefined;
+  const outcome = await callLedger(c.env, (ledger) =>
+    ledger.actByLink({ linkId: claims.link, action: claims.action, id: claims.id, moderator: claims.moderator, seenRevision: seen }));
   if (outcome.refused === "used") return usedPage(c);
+  if (outcome.refused === "stale") {
+    return page(c, 409, { title: "This comment was edited", message: "Its text changed after this page showed it. Open the link again to read the new text." });
+  }
   if (outcome.refused === "revoked") return revokedPage(c);
   if (!outcome.record) return page(c, 404, { title: "This comment is gone", message: "It was deleted." });
   await purgeThread(c.req.url, outcome.record.post);

@@ -9,7 +9,7 @@ import { type AppContext, type AppEnv, callLedger, mediaType, readJsonBody, runA
 import { ApiError, badRequest, invalidFields, notFound } from "../errors.ts";
 import { requestSiteRebuild } from "../deploy-hook.ts";
 import { deriveImportId, hashEmail } from "../ids.ts";
-import type { LedgerEntry } from "../moderation.ts";
+import { type LedgerEntry, STALE_MESSAGE } from "../moderation.ts";
 import { findPost, listPosts } from "../posts.ts";
 import { purgeThread } from "../read-cache.ts";
 import { SCAN_PAGES_PER_CALL, scanComments } from "../reconcile.ts";
@@ -81,11 +81,11 @@ admin.get("/comments", async (c) => {
 admin.post("/comments/bulk", async (c) => {
   const result = validate(BulkSchema, await readJsonBody(c));
   if (!result.ok) throw invalidFields(result.fields, result.message);
-  const { action } = result.value;
+  const { action, revisions } = result.value;
   // Each id once, in the order given: the answer has one result per distinct id.
   const ids = [...new Set(result.value.ids)];
   const valid = ids.filter((id) => validate(IdSchema, id).ok);
-  const outcome = await callLedger(c.env, (ledger) => ledger.bulkAction(action, valid, actor(c)));
+  const outcome = await callLedger(c.env, (ledger) => ledger.bulkAction(action, valid, actor(c), revisions));
   const byId = new Map(outcome.results.map((r) => [r.id, r]));
   for (const post of outcome.posts) await purgeThread(c.req.url, post);
   return c.json({ results: ids.map((id) => byId.get(id) ?? { id, ok: false, error: "There is no comment with that id." }) });
@@ -98,11 +98,20 @@ admin.get("/comments/:id", async (c) => {
   return c.json({ comment: record, postTitle: findPost(record.post)?.title ?? null });
 });
 
+/** `?revision=`: the revision of the text the moderator read (the list gives it); absent: no check. */
+function seenRevision(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^\d{1,9}$/.test(raw)) throw badRequest("revision must be a whole number (the comment's revision from the list).");
+  return Number(raw);
+}
+
 for (const [action, status] of [["approve", "approved"], ["reject", "rejected"], ["spam", "spam"]] as const) {
   admin.post(`/comments/:id/${action}`, async (c) => {
     const id = commentId(c);
-    const outcome = await callLedger(c.env, (ledger) => ledger.setStatus(id, status, actor(c)));
+    const seen = seenRevision(c.req.query("revision"));
+    const outcome = await callLedger(c.env, (ledger) => ledger.setStatus(id, status, actor(c), seen));
     if (!outcome) throw unknownComment();
+    if (outcome.stale) throw new ApiError(409, "conflict", STALE_MESSAGE);
     const { record, published } = outcome;
     await purgeThread(c.req.url, record.post);
     return c.json({ id: record.id, status: record.status, moderatedAt: record.moderatedAt, published });

@@ -12,7 +12,6 @@ import type { AdminComment } from "../comment.ts";
 import type { AuthorOutcome } from "../moderation.ts";
 import { purgeThread } from "../read-cache.ts";
 import { EditSchema, IdSchema, MAX_SUBMISSION_BYTES, validate } from "../schema.ts";
-import { putComment } from "../store.ts";
 import { readFields } from "./comments.ts";
 
 export const author = new Hono<AppEnv>();
@@ -54,11 +53,6 @@ author.patch(
     const outcome = await callLedger(c.env, (ledger) => ledger.editByAuthor(id, tokenHash, result.value.body, { keepApproval }));
     const record = succeeded(c, outcome);
     await purgeThread(c.req.url, record.post);
-    // The KV record stays the submission as sent (status pending), with the text as it now reads: it is what the
-    // reconcile would take in if the ledger lost it. The ledger already holds the edit, so a failed write is logged.
-    await putComment(c.env.COMMENTS, { ...record, status: "pending", moderatedAt: null }, outcome.emailHash).catch((error: unknown) =>
-      console.error("the edited record could not be written to KV", error),
-    );
     const editableUntil = new Date(Date.parse(record.createdAt) + editWindowMs(c.env)).toISOString();
     return c.json({ id: record.id, status: record.status, editableUntil, published: outcome.published });
   },
