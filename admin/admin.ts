@@ -44,7 +44,8 @@ byId<HTMLFormElement>("sign-in").addEventListener("submit", (event) => {
   input.value = "";
   void attempt(async () => {
     await open();
-    byId("queue-title").focus();
+    // To the queue, unless the moderator is already working in it (the rules load after the comments).
+    if (!byId("workspace").contains(document.activeElement)) byId("queue-title").focus();
   });
 });
 byId("sign-out").addEventListener("click", () => {

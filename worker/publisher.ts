@@ -63,9 +63,19 @@ export class Publisher {
     const { now, maxWritesPerPass } = this.#options;
     let writes = 0;
     for (const entry of this.#ledger.outbox()) {
-      if (this.#dueAt(entry.key, entry.notBefore) > now() || writes >= maxWritesPerPass) continue;
+      if (writes >= maxWritesPerPass) continue;
+      const write = this.#derive(entry.key);
+      // A value KV already holds needs no write, however recently the key was written: settled at once, so an action
+      // that changed nothing readers see (a pending comment rejected) never waits for the one-write-a-second rule.
+      if (!write) {
+        this.#ledger.settle(entry.key, entry.version);
+        continue;
+      }
+      if (this.#dueAt(entry.key, entry.notBefore) > now()) continue;
       try {
-        if (await this.#write(entry.key)) writes++;
+        await write.put();
+        this.#ledger.recordPublished(entry.key, write.hash, now());
+        writes++;
         this.#ledger.settle(entry.key, entry.version);
       } catch (error) {
         const retryAt = now() + Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** entry.attempts);
@@ -79,17 +89,18 @@ export class Publisher {
     if (waiting.length > 0) await this.#options.wakeAt(Math.max(now(), Math.min(...waiting)));
   }
 
-  /** Writes one key's value as the ledger now derives it; false when it already holds exactly that (no KV call). */
-  async #write(key: OutboxKey): Promise<boolean> {
-    const { kv, now } = this.#options;
+  /**
+   * The write a key needs, with the value as the ledger derives it now; null when there is nothing to write (the
+   * value is what was last written, or the post is not on the site).
+   */
+  #derive(key: OutboxKey): { hash: string; put: () => Promise<void> } | null {
+    const { kv } = this.#options;
     if (key.startsWith("record:")) {
       // The comment's KV record as the ledger now has it (an edit's new text), or gone with a deleted comment.
       const id = key.slice("record:".length);
       const record = this.#ledger.get(id);
-      if (record) await putComment(kv, record, this.#ledger.emailHashOf(id));
-      else await deleteComment(kv, id);
-      this.#ledger.recordPublished(key, "", now());
-      return true;
+      const emailHash = this.#ledger.emailHashOf(id);
+      return { hash: "", put: () => (record ? putComment(kv, record, emailHash) : deleteComment(kv, id)) };
     }
     const known = this.#options.knownPosts();
     let value: string;
@@ -101,16 +112,13 @@ export class Publisher {
       put = () => writeCounts(kv, counts);
     } else {
       const post = key.slice("thread:".length);
-      if (!known.includes(post)) return false;
+      if (!known.includes(post)) return null;
       const thread = buildThread(this.#ledger.approvedOn(post), post);
       value = JSON.stringify(thread);
       put = () => writeThread(kv, post, thread);
     }
     const hash = hashText(value);
-    if (this.#ledger.lastPublished(key)?.hash === hash) return false;
-    await put();
-    this.#ledger.recordPublished(key, hash, now());
-    return true;
+    return this.#ledger.lastPublished(key)?.hash === hash ? null : { hash, put };
   }
 }
 

@@ -71,7 +71,7 @@ describe.skipIf(NO_BROWSER_REASON !== null)("the /admin moderation page", () => 
 
     // From the queue heading: the status tabs, the search, the post filter, Search, Refresh, the bulk controls,
     // then the comments, each a checkbox and its actions.
-    expect(await focused(page)).toBe("#queue-title");
+    await expect.poll(() => focused(page)).toBe("#queue-title");
     const stops: string[] = [];
     for (let i = 0; i < 11; i++) {
       await page.keyboard.press("Tab");
