@@ -2,16 +2,13 @@
 // filter, paging, bulk actions, edit, reply as the blog, block, and the owner's rules. It drives the page and the
 // API contract only (README "Moderator API"), never a server's internals; it runs against the real worker under
 // `wrangler dev` (its ledger and local KV).
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, NO_BROWSER_REASON } from "../support/browser.ts";
+import { axeViolations, launchBrowser, NO_BROWSER_REASON } from "../support/browser.ts";
 import { startWorker, type RunningWorker } from "../support/wrangler-dev.ts";
 
 const POST = "system-leadership-matters";
 const OTHER_POST = "local-leadership-capabilities";
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 if (NO_BROWSER_REASON) console.warn(NO_BROWSER_REASON);
 
@@ -342,11 +339,7 @@ describe.skipIf(NO_BROWSER_REASON !== null)("the /admin moderation desk", () => 
     expect(await page.locator("#comments .badge").count()).toBe(1);
     await card(page, "Axe Alex").getByRole("button", { name: "Reply" }).click();
     await expect.poll(() => page.locator("#rules > li").count()).toBeGreaterThan(0);
-    await page.addScriptTag({ content: AXE_SOURCE });
-    const violations = await page.evaluate(async () => {
-      const result = await (window as unknown as { axe: { run(): Promise<{ violations: { id: string; nodes: unknown[] }[] }> } }).axe.run();
-      return result.violations.map((v) => `${v.id} (${v.nodes.length})`);
-    });
+    const violations = await axeViolations(page);
     expect(violations).toEqual([]);
     await page.context().close();
   });

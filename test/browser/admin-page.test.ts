@@ -1,14 +1,11 @@
 // The /admin moderation page against the real worker (wrangler dev) in Chromium, worked from the keyboard (issues 6
 // and 13). The page's newer features are tested against the API contract in admin-moderation.test.ts.
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, NO_BROWSER_REASON } from "../support/browser.ts";
+import { axeViolations, launchBrowser, NO_BROWSER_REASON } from "../support/browser.ts";
 import { startWorker, type RunningWorker } from "../support/wrangler-dev.ts";
 
 const POST = "system-leadership-matters";
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 if (NO_BROWSER_REASON) console.warn(NO_BROWSER_REASON);
 
@@ -125,11 +122,7 @@ describe.skipIf(NO_BROWSER_REASON !== null)("the /admin moderation page", () => 
     await expect.poll(() => card.count()).toBe(1);
     await card.getByRole("button", { name: "Edit" }).click();
     expect(await page.evaluate(() => document.activeElement?.tagName)).toBe("TEXTAREA");
-    await page.addScriptTag({ content: AXE_SOURCE });
-    const violations = await page.evaluate(async () => {
-      const result = await (window as unknown as { axe: { run(): Promise<{ violations: { id: string; nodes: unknown[] }[] }> } }).axe.run();
-      return result.violations.map((v) => `${v.id} (${v.nodes.length})`);
-    });
+    const violations = await axeViolations(page);
     expect(violations).toEqual([]);
     await page.context().close();
   });

@@ -1,15 +1,12 @@
 // What a reader sees in a real browser: the built site served on loopback, the real worker under
 // `wrangler dev`, Debian's Chromium. Each test makes its own comments and never depends on another.
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { NO_BROWSER_REASON } from "../support/browser.ts";
+import { axeViolations, NO_BROWSER_REASON } from "../support/browser.ts";
 import { SEED_COMMENTS, startStack, type Stack } from "../support/stack.ts";
 
 const POST = "local-leadership-capabilities";
 const OTHER_POST = "system-leadership-matters";
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 if (NO_BROWSER_REASON) console.warn(NO_BROWSER_REASON);
 
@@ -262,11 +259,7 @@ describe.skipIf(NO_BROWSER_REASON !== null)("comments in the browser", () => {
       const page = await context.newPage();
       await page.goto(`${site.url}${path}`);
       await page.waitForLoadState("networkidle");
-      await page.addScriptTag({ content: AXE_SOURCE });
-      const violations = await page.evaluate(async () => {
-        const result = await (window as unknown as { axe: { run(): Promise<{ violations: { id: string; nodes: unknown[] }[] }> } }).axe.run();
-        return result.violations.map((v) => `${v.id} (${v.nodes.length})`);
-      });
+      const violations = await axeViolations(page);
       expect(violations, path).toEqual([]);
       await context.close();
     }

@@ -2,16 +2,13 @@
 // change it within the window, and after the window the buttons are gone and the same call with the token is refused.
 // The worker runs with EDIT_WINDOW_SECONDS=20 (production: 900) so the test can wait for a window to pass; the
 // token, the ledger's check and the browser's storage are the real ones.
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { NO_BROWSER_REASON } from "../support/browser.ts";
+import { axeViolations, NO_BROWSER_REASON } from "../support/browser.ts";
 import { startStack, type Stack } from "../support/stack.ts";
 
 const POST = "system-leadership-matters";
 const WINDOW_SECONDS = 20;
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
 if (NO_BROWSER_REASON) console.warn(NO_BROWSER_REASON);
 
@@ -146,11 +143,7 @@ describe.skipIf(NO_BROWSER_REASON !== null)("taking a comment back in the browse
     const page = await openPost({ bypassCSP: true });
     await sendComment(page, `Accessible ${Date.now()}`, "Checking the buttons.");
     await expect.poll(() => page.locator(".comment-pending .comment-own button").count()).toBe(2);
-    await page.addScriptTag({ content: AXE_SOURCE });
-    const audit = () => page.evaluate(async () => {
-      const result = await (window as unknown as { axe: { run(): Promise<{ violations: { id: string; nodes: unknown[] }[] }> } }).axe.run();
-      return result.violations.map((v) => `${v.id} (${v.nodes.length})`);
-    });
+    const audit = () => axeViolations(page);
     expect(await audit()).toEqual([]);
     await page.locator(".comment-pending").getByRole("button", { name: "Edit" }).click();
     expect(await audit()).toEqual([]);
