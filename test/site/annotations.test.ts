@@ -7,6 +7,21 @@ import { annotatePostError, annotationFor, findKeyLine, formatAnnotation } from 
 import { PostError } from "../../site/front-matter.ts";
 import { buildFailure, createProject, FIXTURES } from "./build-site.ts";
 
+/** Builds the project as CI does (GITHUB_ACTIONS=true), expecting a failure; returns the annotation lines printed. */
+async function annotationsOfFailedBuild(project: string): Promise<string[]> {
+  const written: string[] = [];
+  vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
+    written.push(String(chunk));
+    return true;
+  });
+  try {
+    await buildFailure({ project, env: { GITHUB_ACTIONS: "true" } });
+  } finally {
+    vi.restoreAllMocks();
+  }
+  return written.filter((text) => text.startsWith("::error"));
+}
+
 const POST = ["---", "title: A title", "date: soon", "author: Test Author", "tags:", "  - date: nested", "---", "date: body"].join("\n");
 
 describe("findKeyLine", () => {
@@ -91,29 +106,17 @@ describe("the Eleventy build in GitHub Actions", () => {
     const source = readFileSync(join(FIXTURES, "posts", fixture), "utf8");
     expect(source.split("\n")[line - 1]).toMatch(new RegExp(`^${key}:`));
     const project = createProject({ "published-post.md": "published-post.md", [`2013/${fixture}`]: fixture });
-    const written: string[] = [];
-    vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
-      written.push(String(chunk));
-      return true;
-    });
-    await buildFailure({ project, env: { GITHUB_ACTIONS: "true" } });
-    vi.restoreAllMocks();
+    const written = await annotationsOfFailedBuild(project);
     const file = `posts/2013/${fixture}`;
-    expect(written.filter((text) => text.startsWith("::error"))).toEqual([
+    expect(written).toEqual([
       `::error file=${file},line=${line},title=Front matter "${key}"::${message}\n`,
     ]);
   });
 
   it("annotates a missing key at the top of the front matter", async () => {
     const project = createProject({ "missing-author.md": "missing-author.md" });
-    const written: string[] = [];
-    vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
-      written.push(String(chunk));
-      return true;
-    });
-    await buildFailure({ project, env: { GITHUB_ACTIONS: "true" } });
-    vi.restoreAllMocks();
-    expect(written.filter((text) => text.startsWith("::error"))).toEqual([
+    const written = await annotationsOfFailedBuild(project);
+    expect(written).toEqual([
       '::error file=posts/missing-author.md,line=1,title=Front matter "author"::front matter "author" is required\n',
     ]);
   });
