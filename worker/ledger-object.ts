@@ -169,10 +169,6 @@ export class ModerationLedger extends DurableObject<Env> {
     return this.#moderation.get(id);
   }
 
-  listQueue(filter: QueueFilter) {
-    return this.#moderation.queue(filter);
-  }
-
   /**
    * One page of the moderator's list (`limit` + 1 read to know whether more follow; null: the whole list), each
    * comment with the one it replies to, and the counts per status.

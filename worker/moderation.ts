@@ -6,7 +6,7 @@
 // tests call them directly with a KV double and a fake clock.
 import type { AdminComment } from "./comment.ts";
 import { type Desk, type Rule, ruleVerdict } from "./desk.ts";
-import type { Ledger, OutboxKey, QueueFilter } from "./ledger.ts";
+import type { Ledger, OutboxKey } from "./ledger.ts";
 import type { Publisher } from "./publisher.ts";
 import type { BulkAction, FieldErrors, Status } from "./schema.ts";
 
@@ -392,9 +392,6 @@ export class Moderation {
     return this.#o.ledger.get(id);
   }
 
-  queue(filter: QueueFilter): AdminComment[] {
-    return this.#o.ledger.queue(filter);
-  }
 
   // "Take it back" (issue 15): the author of a new comment may edit or delete it until its grant's deadline.
 

@@ -57,11 +57,6 @@ export function putComment(ns: KVNamespace, record: AdminComment, emailHash: str
   return kv("put", () => ns.put(commentKey(record.id), JSON.stringify(record), { metadata }));
 }
 
-/** The record with this id, or null. */
-export function getComment(ns: KVNamespace, id: string): Promise<AdminComment | null> {
-  return kv("get", () => ns.get<AdminComment>(commentKey(id), "json"));
-}
-
 export function deleteComment(ns: KVNamespace, id: string): Promise<void> {
   return kv("delete", () => ns.delete(commentKey(id)));
 }
