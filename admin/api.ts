@@ -4,7 +4,7 @@
 // The shapes come from the worker that serves this page, so the two cannot drift apart.
 import type { AdminComment as StoredComment } from "../worker/comment.ts";
 import type { Rule } from "../worker/desk-shapes.ts";
-import type { Status } from "../worker/schema.ts";
+import type { Status } from "../worker/intake/schema.ts";
 
 export type { Rule, Status };
 

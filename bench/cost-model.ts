@@ -65,7 +65,7 @@ const pages = (items: number, size: number) => Math.ceil(items / size);
  */
 export type ReadBilling = "per-key" | "per-call";
 
-/** The reconcile's walk lists at most this many pages of 1,000 keys a run (SCAN_PAGES_PER_CALL, worker/reconcile.ts). */
+/** The reconcile's walk lists at most this many pages of 1,000 keys a run (SCAN_PAGES_PER_CALL, worker/publish/reconcile.ts). */
 export const RECONCILE_MAX_PAGES = 20;
 
 /** Pages of comment keys one hourly reconcile lists: all of them up to 20,000 stored, then 20 a run from a saved cursor. */
@@ -111,7 +111,7 @@ export function opsPerRequest(shape: StoreShape, billing: ReadBilling = "per-key
 }
 
 // The ledger's SQLite rows per call, measured once in local workerd (the cursors' rowsRead/rowsWritten, a scratch
-// Durable Object running worker/ledger.ts, moderation.ts and publisher.ts at 10, 2,000 and 20,000 comments stored).
+// Durable Object running worker/ledger/ledger.ts, moderation.ts and publisher.ts at 10, 2,000 and 20,000 comments stored).
 // An action recounts its post (n rows), rederives the thread (n) and the counts (one row a post with comments) and
 // keeps the outbox: 2n + posts + about 20 rows read, whatever is stored. Each write also updates the indexes.
 const ACTION_OVERHEAD_ROWS = 20;

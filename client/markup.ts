@@ -15,7 +15,7 @@
 //   </ol>
 //
 // Reader-supplied text is only ever a text node here, and only http(s) URLs become `href`s. The worker turns a
-// comment's text into its content tree (worker/content.ts); that tree comes over the network, so it is rebuilt here
+// comment's text into its content tree (worker/render/content.ts); that tree comes over the network, so it is rebuilt here
 // from an allow-list of tags and attributes before anything draws it. Reply buttons start hidden: they need the
 // script, which shows them.
 import type { Comment } from "./api.ts";

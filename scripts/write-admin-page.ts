@@ -1,5 +1,5 @@
 // Builds the /admin page (admin/) into worker/admin-page.generated.json: { html, css, script }, the script bundled
-// and minified by esbuild from admin/admin.ts. The worker imports the file and serves the three (worker/admin-page.ts),
+// and minified by esbuild from admin/admin.ts. The worker imports the file and serves the three (worker/desk/admin-page.ts),
 // so the page's script is a type-checked TypeScript program yet needs no asset hosting: one deploy ships it.
 // wrangler.toml's [build] runs this before every `wrangler dev` and `wrangler deploy`, and `npm test` runs it first.
 //

@@ -8,7 +8,7 @@ import { dirname } from "node:path";
 import * as v from "valibot";
 import type { Comment } from "../client/api.ts";
 import type { MarkupNode } from "../client/markup.ts";
-import { withContent } from "../worker/thread.ts";
+import { withContent } from "../worker/publish/thread.ts";
 
 export const DEFAULT_SNAPSHOT = ".cache/comments-snapshot.json";
 export const FETCH_TIMEOUT_MS = 5_000;

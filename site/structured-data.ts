@@ -2,7 +2,7 @@
 // from data rather than guessing from the HTML, approved comments included (https://schema.org/Comment).
 import type { Comment } from "../client/api.ts";
 import { cleanContent, safeHref } from "../client/markup.ts";
-import { textOf } from "../worker/content.ts";
+import { textOf } from "../worker/render/content.ts";
 import type { SiteMetadata } from "./metadata.ts";
 
 /** What a post page knows about itself when its layout renders. */

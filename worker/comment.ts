@@ -1,7 +1,7 @@
 // The two shapes of a comment, declared once for the worker, the moderation CLI and the page script.
 // Types only: importing this file adds nothing to a bundle.
 import type { MarkupNode } from "../client/markup.ts";
-import type { Format, Status } from "./schema.ts";
+import type { Format, Status } from "./intake/schema.ts";
 
 /** A stored comment: the export and import format, and what the admin API lists. */
 export interface AdminComment {
@@ -32,7 +32,7 @@ export interface PublicComment {
   website: string | null;
   /** The text as written (Markdown or, for imports, WordPress HTML): draw `content`, never this as HTML. */
   body: string;
-  /** The text rendered to the allow-listed markup tree (worker/content.ts); absent in threads published before it. */
+  /** The text rendered to the allow-listed markup tree (worker/render/content.ts); absent in threads published before it. */
   content?: MarkupNode[];
   createdAt: string;
   byBlog?: true;

@@ -1,7 +1,7 @@
 // The moderation desk's shapes (moderators, audit entries, rules), declared once for the worker, the moderation CLI
 // and the /admin page. Types only: importing this file adds nothing to a bundle.
 import type { LedgerStatus } from "./comment.ts";
-import type { ModeratorRole, RuleAction, RuleKind } from "./schema.ts";
+import type { ModeratorRole, RuleAction, RuleKind } from "./intake/schema.ts";
 
 export interface Moderator {
   name: string;

@@ -4,20 +4,20 @@
 import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
-import { adminPage } from "./admin-page.ts";
-import { type AppContext, type AppEnv, allowedOrigins, isFormPost, siteUrl } from "./context.ts";
-import { ApiError, RETRY_AFTER_UNAVAILABLE_SECONDS, StoreUnavailableError } from "./errors.ts";
-import { FORM_PAGE_CSP, renderFormErrorPage } from "./form-page.ts";
-import { rejectForeignOrigins } from "./guard.ts";
-import { DEPLOY_HOOK_CRON, flushPendingRebuild } from "./deploy-hook.ts";
-import { drainInbox, INBOX_CRON, reconcile } from "./reconcile.ts";
-import { act } from "./routes/act.ts";
-import { admin } from "./routes/admin.ts";
-import { author } from "./routes/author.ts";
-import { comments } from "./routes/comments.ts";
+import { adminPage } from "./desk/admin-page.ts";
+import { type AppContext, type AppEnv, allowedOrigins, isFormPost, siteUrl } from "./http/context.ts";
+import { ApiError, RETRY_AFTER_UNAVAILABLE_SECONDS, StoreUnavailableError } from "./http/errors.ts";
+import { FORM_PAGE_CSP, renderFormErrorPage } from "./http/form-page.ts";
+import { rejectForeignOrigins } from "./intake/guard.ts";
+import { DEPLOY_HOOK_CRON, flushPendingRebuild } from "./publish/deploy-hook.ts";
+import { drainInbox, INBOX_CRON, reconcile } from "./publish/reconcile.ts";
+import { act } from "./http/routes/act.ts";
+import { admin } from "./http/routes/admin.ts";
+import { author } from "./http/routes/author.ts";
+import { comments } from "./http/routes/comments.ts";
 
 // The moderation ledger's Durable Object class must be exported by the main module (wrangler.toml binds it).
-export { ModerationLedger } from "./ledger-object.ts";
+export { ModerationLedger } from "./ledger/object.ts";
 
 export const app = new Hono<AppEnv>();
 

@@ -3,7 +3,7 @@
 // validation, no KV, no cache. Nothing can be faster on this machine, so the real worker is reported as a ratio
 // to it. bench/ceiling-worker/start.ts copies this folder and writes bodies.json with the real responses.
 //
-// `/with-cache/api/comments` answers the same bytes through the Cache API exactly as worker/read-cache.ts does
+// `/with-cache/api/comments` answers the same bytes through the Cache API exactly as worker/publish/read-cache.ts does
 // (match, else put after the response): the ceiling plus the platform's cache lookup, so the benchmark can tell
 // the cost of the runtime's cache from the cost of the app's own code.
 import bodies from "./bodies.json" with { type: "json" };

@@ -5,7 +5,7 @@ import { CliError, EXIT_AUTH, EXIT_FAILED, EXIT_UNREACHABLE, ItemError } from ".
 
 import type { AdminComment } from "../../worker/comment.ts";
 import type { AuditEntry, ModeratorListing, Rule } from "../../worker/desk-shapes.ts";
-import type { Status as CommentStatus } from "../../worker/schema.ts";
+import type { Status as CommentStatus } from "../../worker/intake/schema.ts";
 
 export type { AdminComment, AuditEntry, CommentStatus, ModeratorListing, Rule };
 export const STATUSES: readonly CommentStatus[] = ["pending", "approved", "rejected", "spam"];

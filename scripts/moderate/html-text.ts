@@ -2,7 +2,7 @@
 // WordPress saves comments as typed, with whatever tags its kses filter allowed and entities it normalised;
 // wpautop adds <p> and <br> only when it displays them, so the typed newlines are in the stored text too.
 
-import { decodeEntities } from "../../worker/html-entities.ts";
+import { decodeEntities } from "../../worker/render/html-entities.ts";
 
 export { decodeEntities };
 

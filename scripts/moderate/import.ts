@@ -6,7 +6,7 @@ import { ImportRefusedError, type AdminClient, type ImportComment } from "./api.
 import { UsageError } from "./errors.ts";
 import { isWxr, parseWxr, type WxrSkipped } from "./wxr.ts";
 
-// The worker's limits (worker/schema.ts MAX_IMPORT_ITEMS, MAX_IMPORT_BYTES), with room to spare for the bytes.
+// The worker's limits (worker/intake/schema.ts MAX_IMPORT_ITEMS, MAX_IMPORT_BYTES), with room to spare for the bytes.
 const BATCH_ITEMS = 500;
 const BATCH_BYTES = 3 * 1024 * 1024;
 

@@ -3,7 +3,7 @@
 // spam, trashed entries and pingbacks are skipped and counted. Ids are `wp-<comment_id>`, so importing the same
 // file twice stores each comment once. The format is what WordPress's wp-admin/includes/export.php writes.
 // A comment's HTML is imported as WordPress stored it, with `format: "html"`: the worker renders WordPress's
-// comment tags onto the same tree as Markdown comments (worker/wp-html.ts, issue 15), so lists, quotes and
+// comment tags onto the same tree as Markdown comments (worker/render/wp-html.ts, issue 15), so lists, quotes and
 // emphasis survive, and moderators still see the source. The post author's own replies (WordPress's
 // "bypostauthor") are imported with `byBlog`, so they carry the Author badge.
 import { XMLParser } from "fast-xml-parser";
@@ -53,7 +53,7 @@ interface WxrAuthor {
   "wp:author_login"?: string;
 }
 
-// The worker's limits (worker/schema.ts). Legacy data that breaks them is repaired where nothing is lost (a
+// The worker's limits (worker/intake/schema.ts). Legacy data that breaks them is repaired where nothing is lost (a
 // malformed email becomes null) and skipped and counted where it would be (a comment too long to store).
 const AUTHOR_MAX = 100;
 const WEBSITE_MAX = 200;

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NO_BROWSER_REASON } from "../support/browser.ts";
 import { startStack, type Stack } from "../support/stack.ts";
 import type { MarkupNode } from "../../client/markup.ts";
-import { textOf } from "../../worker/content.ts";
+import { textOf } from "../../worker/render/content.ts";
 
 const POST = "local-leadership-capabilities";
 const OTHER_POST = "system-leadership-matters";

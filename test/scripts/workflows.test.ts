@@ -88,8 +88,8 @@ describe("deploy.yml", () => {
     expect(deploy.on.push?.branches).toEqual(["main"]);
     expect(deploy.on.repository_dispatch?.types).toEqual(["comments-changed"]);
     expect(deploy.on).toHaveProperty("workflow_dispatch");
-    // The event the worker's deploy hook sends (worker/deploy-hook.ts).
-    expect(readFileSync(join(ROOT, "worker", "deploy-hook.ts"), "utf8")).toContain('DEPLOY_HOOK_EVENT = "comments-changed"');
+    // The event the worker's deploy hook sends (worker/publish/deploy-hook.ts).
+    expect(readFileSync(join(ROOT, "worker", "publish", "deploy-hook.ts"), "utf8")).toContain('DEPLOY_HOOK_EVENT = "comments-changed"');
     // A push to main is tested here, so ci.yml leaves main to this workflow.
     expect(ci.on.push?.["branches-ignore"]).toEqual(["main"]);
   });

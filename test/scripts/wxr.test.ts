@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { htmlToText } from "../../scripts/moderate/html-text.ts";
 import { isWxr, parseWxr } from "../../scripts/moderate/wxr.ts";
 import { toHtml } from "../../site/comment-thread.ts";
-import { renderContent } from "../../worker/content.ts";
+import { renderContent } from "../../worker/render/content.ts";
 
 const FIXTURE = readFileSync(join(import.meta.dirname, "..", "fixtures", "wxr", "leadership-academy.xml"), "utf8");
 const FORMATTED = readFileSync(join(import.meta.dirname, "..", "fixtures", "wxr", "formatted-comments.xml"), "utf8");

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Comment } from "../../client/api.ts";
-import { renderContent } from "../../worker/content.ts";
+import { renderContent } from "../../worker/render/content.ts";
 import { buildSite, type BuiltSite } from "./build-site.ts";
 import { parsePage, validateHtml, type Page } from "./html.ts";
 

@@ -1,7 +1,7 @@
 // The one-click links (issue 13): signed, expiring, naming a moderator, working once; a GET never changes anything.
 import { reset } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { buildActionUrls, signLink, verifyLink } from "../../worker/action-links.ts";
+import { buildActionUrls, signLink, verifyLink } from "../../worker/desk/action-links.ts";
 import { admin, BASE, call, createPending, getThread, submit, validComment, type Vars } from "./helpers.ts";
 
 afterEach(async () => {

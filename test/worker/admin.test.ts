@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { reset } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
-import { writeThread } from "../../worker/store.ts";
+import { writeThread } from "../../worker/publish/kv-store.ts";
 import { admin, call, createApproved, createPending, getThread, OTHER_POST, POST, SITE } from "./helpers.ts";
 
 afterEach(() => reset());

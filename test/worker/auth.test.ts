@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { tokensMatch } from "../../worker/auth.ts";
+import { tokensMatch } from "../../worker/desk/auth.ts";
 import { call, TOKEN } from "./helpers.ts";
 
 const adminWith = (headers: Record<string, string>, path = "/api/admin/comments", vars = {}) => call(path, { headers }, vars);

@@ -4,7 +4,7 @@
 import { reset } from "cloudflare:test";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { BODY_MAX, MAX_SUBMISSION_BYTES } from "../../worker/schema.ts";
+import { BODY_MAX, MAX_SUBMISSION_BYTES } from "../../worker/intake/schema.ts";
 import { fieldValue } from "./fuzz-arbitraries.ts";
 import { admin, call, randomIp, SITE, submit, validComment } from "./helpers.ts";
 
@@ -12,7 +12,7 @@ afterAll(() => reset());
 
 const CONTROL_EXCEPT_NEWLINE_TAB = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/;
 
-/** What the submission rules store for `value`, written apart from worker/schema.ts; null when it must be refused. */
+/** What the submission rules store for `value`, written apart from worker/intake/schema.ts; null when it must be refused. */
 function expectedText(value: unknown): string | null {
   if (typeof value !== "string") return null;
   const text = value.replace(/\r\n?/g, "\n").trim();

@@ -4,7 +4,7 @@
 import { env } from "cloudflare:workers";
 import { reset, runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
-import { hashEditToken } from "../../worker/edit-token.ts";
+import { hashEditToken } from "../../worker/intake/edit-token.ts";
 import { admin, call, dumpKv, failingLedger, getThread, POST, randomIp, SITE, submit, submitForm, validComment, type Vars } from "./helpers.ts";
 
 afterEach(() => reset());

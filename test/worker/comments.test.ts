@@ -1,7 +1,7 @@
 import { env, exports } from "cloudflare:workers";
 import { reset } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
-import { MAX_SUBMISSION_BYTES } from "../../worker/schema.ts";
+import { MAX_SUBMISSION_BYTES } from "../../worker/intake/schema.ts";
 import {
   admin,
   call,

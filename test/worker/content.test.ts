@@ -1,7 +1,7 @@
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import { CONTENT_TAGS, type MarkupNode } from "../../client/markup.ts";
-import { MAX_CONTENT_DEPTH, renderContent, textOf } from "../../worker/content.ts";
+import { MAX_CONTENT_DEPTH, renderContent, textOf } from "../../worker/render/content.ts";
 
 const ALLOWED_ATTRIBUTES: Record<string, string[]> = { a: ["href", "rel"], abbr: ["title"], ol: ["start"] };
 

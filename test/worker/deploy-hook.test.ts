@@ -1,10 +1,10 @@
 import { env } from "cloudflare:workers";
 import { createExecutionContext, createScheduledController, reset, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { DEPLOY_HOOK_CRON, flushPendingRebuild, hookRequest, requestSiteRebuild } from "../../worker/deploy-hook.ts";
+import { DEPLOY_HOOK_CRON, flushPendingRebuild, hookRequest, requestSiteRebuild } from "../../worker/publish/deploy-hook.ts";
 import worker from "../../worker/index.ts";
-import { readDeployHookState } from "../../worker/store.ts";
-import { buildActionUrls } from "../../worker/action-links.ts";
+import { readDeployHookState } from "../../worker/publish/kv-store.ts";
+import { buildActionUrls } from "../../worker/desk/action-links.ts";
 import { admin, call, submit, validComment, type Vars } from "./helpers.ts";
 
 const HOOK = "https://api.cloudflare.example/pages/webhooks/deploy_hooks/abc";

@@ -1,7 +1,7 @@
 // The moderation desk's API (issue 13): named moderators, roles, the audit log, spam, rules, bulk, edit, reply, block.
 import { reset } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
-import { BULK_MAX_IDS, MODERATOR_NAME_MAX, RULE_VALUE_MAX } from "../../worker/schema.ts";
+import { BULK_MAX_IDS, MODERATOR_NAME_MAX, RULE_VALUE_MAX } from "../../worker/intake/schema.ts";
 import { admin, call, createApproved, createPending, dumpKv, getThread, OTHER_POST, POST, submit, validComment } from "./helpers.ts";
 
 afterEach(() => reset());

@@ -1,6 +1,6 @@
 // The desk's tables and the rules' verdict, on a real Durable Object's SQLite (ledger-harness.ts).
 import { describe, expect, it } from "vitest";
-import { type Rule, ruleVerdict } from "../../worker/desk.ts";
+import { type Rule, ruleVerdict } from "../../worker/desk/tables.ts";
 import { withLedger, pendingRecord } from "./ledger-harness.ts";
 import { FakeClock, KvDouble } from "./kv-double.ts";
 

@@ -5,8 +5,8 @@ import { createExecutionContext, reset, waitOnExecutionContext } from "cloudflar
 import fc from "fast-check";
 import { afterEach, beforeEach, expect, vi } from "vitest";
 import { app } from "../../worker/index.ts";
-import { listPosts } from "../../worker/posts.ts";
-import type { AdminComment, CommentMeta } from "../../worker/store.ts";
+import { listPosts } from "../../worker/intake/posts.ts";
+import type { AdminComment, CommentMeta } from "../../worker/publish/kv-store.ts";
 import { body, contentType, extraHeaders, type FuzzRequest, headerValue, method, origin, query, toRequest } from "./fuzz-arbitraries.ts";
 import { countingKv, OTHER_POST, POST, SITE, TOKEN } from "./helpers.ts";
 import { consistencyProblems, contentProblems, readStore, recordProblems, type StoreSnapshot } from "./invariants.ts";

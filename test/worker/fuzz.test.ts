@@ -6,8 +6,8 @@
 import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { listPosts } from "../../worker/posts.ts";
-import { ImportItemSchema, validate } from "../../worker/schema.ts";
+import { listPosts } from "../../worker/intake/posts.ts";
+import { ImportItemSchema, validate } from "../../worker/intake/schema.ts";
 import { entriesToForm, entriesToJson, type FuzzRequest, importItem, isoDateLike, publicMethod, publicPath, submissionEntries } from "./fuzz-arbitraries.ts";
 import {
   check, leakProblems, REDIRECTS, request, responseProblems, runs, SEED, send, storeProblems, submissionWriteProblems, useSeededStore,
@@ -41,7 +41,7 @@ const CONTROL = /[\u0000-\u001F\u007F-\u009F]/;
 const CONTROL_EXCEPT_NEWLINE_TAB = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/;
 const blank = (value: unknown) => value === undefined || value === null || (typeof value === "string" && value.trim() === "");
 
-/** An oracle written apart from worker/schema.ts: fields that are plainly wrong whatever the schema says. */
+/** An oracle written apart from worker/intake/schema.ts: fields that are plainly wrong whatever the schema says. */
 function plainlyInvalid(fields: Record<string, unknown>): string | null {
   const { post, author, email, website, body, parentId } = fields;
   if (typeof post !== "string" || !listPosts().some((p) => p.slug === post.trim())) return "post";

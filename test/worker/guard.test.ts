@@ -1,7 +1,7 @@
 import { reset } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { RATE_LIMIT_PERIOD_SECONDS, SITEVERIFY_URL } from "../../worker/guard.ts";
-import { hashClient } from "../../worker/ids.ts";
+import { RATE_LIMIT_PERIOD_SECONDS, SITEVERIFY_URL } from "../../worker/intake/guard.ts";
+import { hashClient } from "../../worker/intake/ids.ts";
 import { dumpKv, POST, SITE, submit, submitForm, validComment } from "./helpers.ts";
 
 afterEach(async () => {

@@ -2,9 +2,9 @@ import { env, exports } from "cloudflare:workers";
 import { createExecutionContext, createScheduledController, reset, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import worker from "../../worker/index.ts";
-import * as store from "../../worker/store.ts";
-import { ledgerOf } from "../../worker/context.ts";
-import { INBOX_CRON } from "../../worker/reconcile.ts";
+import * as store from "../../worker/publish/kv-store.ts";
+import { ledgerOf } from "../../worker/http/context.ts";
+import { INBOX_CRON } from "../../worker/publish/reconcile.ts";
 import { admin, call, createApproved, failingKv, failingLedger, POST, submit, validComment } from "./helpers.ts";
 
 afterEach(async () => {

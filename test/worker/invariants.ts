@@ -1,13 +1,13 @@
 // What must hold of the store whatever a client sent and whatever failed (issue 8), shared by the fuzz and fault
 // tests. `readStore` reads every key; the checks return sentences (empty = fine), so a failure names every problem.
 import { env } from "cloudflare:workers";
-import { ledgerOf } from "../../worker/context.ts";
-import { listPosts } from "../../worker/posts.ts";
-import { ImportItemSchema, validate } from "../../worker/schema.ts";
-import type { AdminComment, CommentMeta, PublicComment } from "../../worker/store.ts";
-import { buildThread } from "../../worker/thread.ts";
+import { ledgerOf } from "../../worker/http/context.ts";
+import { listPosts } from "../../worker/intake/posts.ts";
+import { ImportItemSchema, validate } from "../../worker/intake/schema.ts";
+import type { AdminComment, CommentMeta, PublicComment } from "../../worker/publish/kv-store.ts";
+import { buildThread } from "../../worker/publish/thread.ts";
 import { CONTENT_TAGS, type MarkupNode } from "../../client/markup.ts";
-import { renderContent } from "../../worker/content.ts";
+import { renderContent } from "../../worker/render/content.ts";
 
 export interface StoreSnapshot {
   /** The ledger's live records: the truth about every comment. */

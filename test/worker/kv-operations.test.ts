@@ -8,8 +8,8 @@ import { env } from "cloudflare:workers";
 import { createExecutionContext, createScheduledController, reset, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import worker from "../../worker/index.ts";
-import { listPosts } from "../../worker/posts.ts";
-import { INBOX_CRON } from "../../worker/reconcile.ts";
+import { listPosts } from "../../worker/intake/posts.ts";
+import { INBOX_CRON } from "../../worker/publish/reconcile.ts";
 import { admin, call, createApproved, createPending, OTHER_POST, POST, submit, validComment } from "./helpers.ts";
 import { type LedgerRig, pendingRecord, withLedger } from "./ledger-harness.ts";
 

@@ -3,8 +3,8 @@
 // a comment the ledger does not hold as approved, and once KV works again the alarm
 // brings the published thread and counts to exactly what the ledger derives.
 import { describe, expect, it, vi } from "vitest";
-import { buildThread } from "../../worker/thread.ts";
-import { putComment } from "../../worker/store.ts";
+import { buildThread } from "../../worker/publish/thread.ts";
+import { putComment } from "../../worker/publish/kv-store.ts";
 import { OTHER_POST, POST } from "./helpers.ts";
 import { FakeClock, KvDouble } from "./kv-double.ts";
 import { type LedgerRig, pendingRecord, publishedIds, withLedger } from "./ledger-harness.ts";

@@ -3,11 +3,11 @@
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import type { AdminComment } from "../../worker/comment.ts";
-import { Desk } from "../../worker/desk.ts";
-import { Ledger } from "../../worker/ledger.ts";
-import { Moderation } from "../../worker/moderation.ts";
-import { listPosts } from "../../worker/posts.ts";
-import { KV_KEY_SPACING_MS, Publisher } from "../../worker/publisher.ts";
+import { Desk } from "../../worker/desk/tables.ts";
+import { Ledger } from "../../worker/ledger/ledger.ts";
+import { Moderation } from "../../worker/ledger/moderation.ts";
+import { listPosts } from "../../worker/intake/posts.ts";
+import { KV_KEY_SPACING_MS, Publisher } from "../../worker/publish/publisher.ts";
 import { FakeClock } from "./kv-double.ts";
 import { POST } from "./helpers.ts";
 

@@ -3,10 +3,10 @@
 // Object's SQLite; KV is the double (kv-double.ts), and the test drives the clock and the alarm.
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
-import { buildThread } from "../../worker/thread.ts";
-import { scanComments } from "../../worker/reconcile.ts";
-import { putComment } from "../../worker/store.ts";
-import { ledgerOf } from "../../worker/context.ts";
+import { buildThread } from "../../worker/publish/thread.ts";
+import { scanComments } from "../../worker/publish/reconcile.ts";
+import { putComment } from "../../worker/publish/kv-store.ts";
+import { ledgerOf } from "../../worker/http/context.ts";
 import { OTHER_POST, POST } from "./helpers.ts";
 import { FakeClock, KvDouble } from "./kv-double.ts";
 import { type LedgerRig, pendingRecord, publishedIds, withLedger } from "./ledger-harness.ts";

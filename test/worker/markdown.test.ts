@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { toHtml } from "../../site/comment-thread.ts";
-import { MAX_BLOCK_NESTING, renderMarkdown } from "../../worker/markdown.ts";
+import { MAX_BLOCK_NESTING, renderMarkdown } from "../../worker/render/markdown.ts";
 
 /** The HTML the site would draw for a comment written as `source`. */
 const html = (source: string) => renderMarkdown(source).map(toHtml).join("");

@@ -4,10 +4,10 @@ import { env } from "cloudflare:workers";
 import { reset } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
 import type { AdminComment } from "../../worker/comment.ts";
-import { ledgerOf } from "../../worker/context.ts";
-import { hashEmail } from "../../worker/ids.ts";
-import { putComment, readCounts, readThread, writeCounts, writeThread } from "../../worker/store.ts";
-import { buildThread, compareByCreated } from "../../worker/thread.ts";
+import { ledgerOf } from "../../worker/http/context.ts";
+import { hashEmail } from "../../worker/intake/ids.ts";
+import { putComment, readCounts, readThread, writeCounts, writeThread } from "../../worker/publish/kv-store.ts";
+import { buildThread, compareByCreated } from "../../worker/publish/thread.ts";
 import { admin, OTHER_POST, POST } from "./helpers.ts";
 
 afterEach(() => reset());

@@ -1,4 +1,4 @@
-// The moderation actions (worker/moderation.ts) on a real Durable Object's SQLite, with a KV double that keeps
+// The moderation actions (worker/ledger/moderation.ts) on a real Durable Object's SQLite, with a KV double that keeps
 // production's rules and a clock the test moves (ledger-harness.ts).
 import { describe, expect, it } from "vitest";
 import { POST, OTHER_POST } from "./helpers.ts";

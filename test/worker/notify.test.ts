@@ -2,8 +2,8 @@ import { env } from "cloudflare:workers";
 import { createExecutionContext, reset, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { app } from "../../worker/index.ts";
-import { buildNotification, EXCERPT_MAX, excerptOf } from "../../worker/notify.ts";
-import type { AdminComment } from "../../worker/store.ts";
+import { buildNotification, EXCERPT_MAX, excerptOf } from "../../worker/notify/webhook.ts";
+import type { AdminComment } from "../../worker/publish/kv-store.ts";
 import { BASE, dumpKv, POST, submit, validComment } from "./helpers.ts";
 
 afterEach(async () => {

@@ -9,7 +9,7 @@ import {
   SubmissionSchema,
   validate,
   WEBSITE_MAX,
-} from "../../worker/schema.ts";
+} from "../../worker/intake/schema.ts";
 
 const valid = { post: "local-leadership-capabilities", author: "Ada", email: "ada@example.org", body: "Hello" };
 

@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { reset } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
-import { StoreUnavailableError } from "../../worker/errors.ts";
-import * as store from "../../worker/store.ts";
+import { StoreUnavailableError } from "../../worker/http/errors.ts";
+import * as store from "../../worker/publish/kv-store.ts";
 import { failingKv } from "./helpers.ts";
 
 afterEach(() => reset());

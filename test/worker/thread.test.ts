@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { AdminComment } from "../../worker/store.ts";
-import { buildThread, toPublicComment, withContent } from "../../worker/thread.ts";
+import type { AdminComment } from "../../worker/publish/kv-store.ts";
+import { buildThread, toPublicComment, withContent } from "../../worker/publish/thread.ts";
 
 function record(id: string, overrides: Partial<AdminComment> = {}): AdminComment {
   return {

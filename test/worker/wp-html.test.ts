@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { toHtml } from "../../site/comment-thread.ts";
-import { MAX_HTML_NESTING, renderWordPressHtml } from "../../worker/wp-html.ts";
+import { MAX_HTML_NESTING, renderWordPressHtml } from "../../worker/render/wp-html.ts";
 
 const html = (source: string) => renderWordPressHtml(source).map(toHtml).join("");
 const REL = 'rel="nofollow ugc noopener"';

@@ -1,0 +1,93 @@
+// One-click moderation links for the new-comment notification (as Isso and Remark42 mail them): each names an
+// action, a comment, a moderator and an expiry, signed with HMAC-SHA256 under LINK_SECRET. The three links of one
+// notification share one link id, which the ledger records when one of them is used: a decision is taken once,
+// later changes go through /admin. No LINK_SECRET: no links, and /admin/act answers 404.
+import { escapeHtml } from "../http/form-page.ts";
+
+export const LINK_ACTIONS = ["approve", "reject", "spam"] as const;
+export type LinkAction = (typeof LINK_ACTIONS)[number];
+export const LINK_TTL_DAYS_DEFAULT = 7;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** What a link carries (signed, not secret: anyone holding the link may read it). */
+export interface LinkClaims {
+  action: LinkAction;
+  id: string;
+  moderator: string;
+  /** Expiry, in milliseconds since the epoch. */
+  exp: number;
+  /** Shared by the links of one notification; recorded as used in the ledger. */
+  link: string;
+}
+
+export interface ActionUrls {
+  approveUrl: string;
+  rejectUrl: string;
+  spamUrl: string;
+}
+
+const encoder = new TextEncoder();
+const toBase64Url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+const fromBase64Url = (text: string) => Uint8Array.from(atob(text.replace(/-/g, "+").replace(/_/g, "/")), (ch) => ch.charCodeAt(0));
+
+function hmacKey(secret: string): Promise<CryptoKey> {
+  return crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+}
+
+/** `<claims>.<signature>`, both base64url. */
+export async function signLink(claims: LinkClaims, secret: string): Promise<string> {
+  const body = toBase64Url(encoder.encode(JSON.stringify(claims)));
+  const signature = new Uint8Array(await crypto.subtle.sign("HMAC", await hmacKey(secret), encoder.encode(body)));
+  return `${body}.${toBase64Url(signature)}`;
+}
+
+/** The claims of a well-signed token (checked in constant time by WebCrypto), or null; expiry is the caller's. */
+export async function verifyLink(token: string, secret: string): Promise<LinkClaims | null> {
+  const match = /^([A-Za-z0-9_-]{1,1000})\.([A-Za-z0-9_-]{43})$/.exec(token);
+  if (!match) return null;
+  try {
+    const ok = await crypto.subtle.verify("HMAC", await hmacKey(secret), fromBase64Url(match[2]!), encoder.encode(match[1]!));
+    if (!ok) return null;
+    const claims = JSON.parse(new TextDecoder().decode(fromBase64Url(match[1]!))) as LinkClaims;
+    return LINK_ACTIONS.includes(claims.action) && typeof claims.id === "string" && typeof claims.moderator === "string"
+      && typeof claims.exp === "number" && typeof claims.link === "string" ? claims : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The Approve, Reject and Spam links for a new comment, or null without LINK_SECRET (or with the admin API off). */
+export async function buildActionUrls(env: Env, origin: string, id: string, now = Date.now()): Promise<ActionUrls | null> {
+  const secret = env.LINK_SECRET;
+  if (!secret || !env.MODERATOR_TOKEN) return null;
+  const days = Number(env.LINK_TTL_DAYS);
+  const ttl = (Number.isFinite(days) && days > 0 ? days : LINK_TTL_DAYS_DEFAULT) * DAY_MS;
+  const base = { id, moderator: env.NOTIFY_MODERATOR?.trim() || "owner", exp: now + ttl, link: crypto.randomUUID() };
+  const url = async (action: LinkAction) => `${origin}/admin/act/${await signLink({ ...base, action }, secret)}`;
+  return { approveUrl: await url("approve"), rejectUrl: await url("reject"), spamUrl: await url("spam") };
+}
+
+export const ACTION_PAGE_CSP = "default-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+const VERBS: Record<LinkAction, string> = { approve: "Approve", reject: "Reject", spam: "Mark as spam" };
+
+/** The small page a link shows: a question with a button (GET), or what happened (POST and refusals). */
+export function renderActionPage(options: { title: string; message: string; claims?: LinkClaims; text?: string; revision?: number; confirm?: boolean }): string {
+  const { claims } = options;
+  // The form names the revision of the text shown, so an approval of a text edited since is refused.
+  const revision = options.revision === undefined ? "" : `<input type="hidden" name="revision" value="${options.revision}">`;
+  const form = options.confirm && claims
+    ? `<form method="post">${revision}<button type="submit">${escapeHtml(VERBS[claims.action])}</button></form>`
+    : `<p><a href="/admin">Open the moderation page</a></p>`;
+  return `<!doctype html>
+<html lang="en-GB">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex"><title>${escapeHtml(options.title)} - Comment moderation</title></head>
+<body><main>
+<h1>${escapeHtml(options.title)}</h1>
+<p>${escapeHtml(options.message)}</p>
+${options.text ? `<blockquote>${escapeHtml(options.text).replaceAll("\n", "<br>")}</blockquote>` : ""}
+${form}
+</main></body>
+</html>`;
+}

@@ -1,0 +1,220 @@
+// The Durable Object that holds the moderation ledger: one instance (named "ledger") for the whole blog, with
+// SQLite storage. A single instance is the point: its requests run one at a time around each synchronous SQLite
+// step, so it is the one writer of what readers read and the one order of moderators' actions. A moderation
+// service needs far less than the ~1,000 requests a second one object serves. Its methods are called over RPC
+// by the worker (`ledgerOf(env)`); they take and return plain data. The alarm finishes writes to KV that its
+// one-write-a-second rule or an outage held back.
+import { DurableObject } from "cloudflare:workers";
+import { Desk, type Moderator, type Rule } from "../desk/tables.ts";
+import type { QueueFilter } from "./ledger.ts";
+import { Ledger } from "./ledger.ts";
+import { type Actor, type EditGrant, type LedgerEntry, Moderation } from "./moderation.ts";
+import { excerptOf } from "../notify/webhook.ts";
+import { listPosts } from "../intake/posts.ts";
+import { KV_KEY_SPACING_MS, Publisher } from "../publish/publisher.ts";
+import type { BulkAction, Status } from "../intake/schema.ts";
+
+/** How long a moderator's action waits for KV to accept its writes before answering `published: false`. */
+export const ACTION_MAX_WAIT_MS = 3000;
+const SCAN_CURSOR = "scan-cursor";
+
+/**
+ * KV's one-write-a-second rule, which the local emulator does not enforce. Only the worker tests lower it (see
+ * vitest.config.ts), to run hundreds of actions on one post quickly; the tests of the rule itself use a KV double.
+ */
+function kvSpacingMs(env: Env): number {
+  const configured = Number(env.TEST_KV_WRITE_SPACING_MS);
+  return env.TEST_KV_WRITE_SPACING_MS !== undefined && Number.isFinite(configured) && configured >= 0 ? configured : KV_KEY_SPACING_MS;
+}
+
+const knownPosts = () => listPosts().map((post) => post.slug);
+
+export class ModerationLedger extends DurableObject<Env> {
+  readonly #moderation: Moderation;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    const ledger = new Ledger(ctx.storage.sql, (closure) => ctx.storage.transactionSync(closure));
+    const publisher = new Publisher(ledger, {
+      kv: env.COMMENTS,
+      spacingMs: kvSpacingMs(env),
+      knownPosts,
+      now: () => Date.now(),
+      wakeAt: async (at) => {
+        const current = await ctx.storage.getAlarm();
+        if (current === null || at < current) await ctx.storage.setAlarm(at);
+      },
+    });
+    this.#moderation = new Moderation({
+      ledger,
+      desk: new Desk(ctx.storage.sql, (closure) => ctx.storage.transactionSync(closure)),
+      publisher,
+      knownPosts,
+      now: () => Date.now(),
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      maxWaitMs: ACTION_MAX_WAIT_MS,
+      // Not awaited: the alarm's write commits with the outbox change of the same step.
+      armAlarm: (at) => void ctx.storage.setAlarm(at),
+    });
+  }
+
+  /** Works whatever the outbox still holds (the hourly reconcile's safety net, beside the alarm). */
+  flushOutbox(): Promise<void> {
+    return this.#moderation.flush();
+  }
+
+  async alarm(): Promise<void> {
+    await this.#moderation.flush();
+  }
+
+  ingest(entry: LedgerEntry, options: { autoApproveReturning?: boolean }) {
+    return this.#moderation.ingest(entry, options);
+  }
+
+  canReplyTo(parentId: string, post: string) {
+    return this.#moderation.canReplyTo(parentId, post);
+  }
+
+  setStatus(id: string, status: Status, actor?: Actor, seenRevision?: number) {
+    return this.#moderation.setStatus(id, status, actor, undefined, seenRevision);
+  }
+
+  remove(id: string, actor?: Actor) {
+    return this.#moderation.remove(id, actor);
+  }
+
+  bulkAction(action: BulkAction, ids: string[], actor: Actor, seenRevisions?: Record<string, number>) {
+    return this.#moderation.bulk(action, ids, actor, seenRevisions);
+  }
+
+  editComment(id: string, body: string, actor: Actor) {
+    return this.#moderation.edit(id, body, actor);
+  }
+
+  replyTo(parentId: string, reply: { id: string; author: string; body: string }, actor: Actor) {
+    return this.#moderation.reply(parentId, reply, actor);
+  }
+
+  blockCommenter(id: string, ruleId: string, actor: Actor) {
+    return this.#moderation.block(id, ruleId, actor);
+  }
+
+  actByLink(link: { linkId: string; action: "approve" | "reject" | "spam"; id: string; moderator: string; seenRevision?: number }) {
+    return this.#moderation.actByLink(link);
+  }
+
+  /** How many times a comment's text changed after it arrived (the confirmation page names it). */
+  commentRevision(id: string) {
+    return this.#moderation.ledger.revisionOf(id);
+  }
+
+  linkUsed(linkId: string) {
+    return this.#moderation.desk.linkUsed(linkId);
+  }
+
+  /** The active moderator whose token has this SHA-256 hash (null: unknown or revoked). Strongly consistent. */
+  moderatorByTokenHash(tokenHash: string) {
+    return this.#moderation.desk.moderatorByTokenHash(tokenHash);
+  }
+
+  activeModerator(name: string) {
+    return this.#moderation.desk.activeModerator(name);
+  }
+
+  listModerators() {
+    return this.#moderation.desk.moderators();
+  }
+
+  addModerator(moderator: Moderator, tokenHash: string, actor: Actor) {
+    return this.#moderation.desk.addModerator(moderator, tokenHash, actor, new Date().toISOString());
+  }
+
+  revokeModerator(name: string, actor: Actor) {
+    return this.#moderation.desk.revokeModerator(name, actor, new Date().toISOString());
+  }
+
+  auditPage(limit: number, before: number | null) {
+    return this.#moderation.desk.auditPage(limit, before);
+  }
+
+  listRules() {
+    return this.#moderation.desk.rules();
+  }
+
+  addRule(rule: Rule) {
+    this.#moderation.desk.addRule(rule);
+  }
+
+  removeRule(id: string, actor: Actor) {
+    return this.#moderation.desk.removeRule(id, actor, new Date().toISOString());
+  }
+
+  importEntries(entries: LedgerEntry[], actor?: Actor) {
+    return this.#moderation.importEntries(entries, actor);
+  }
+
+  unknownIds(ids: string[]) {
+    return this.#moderation.unknownIds(ids);
+  }
+
+  adopt(entries: LedgerEntry[], options: { autoApproveReturning?: boolean }) {
+    return this.#moderation.adopt(entries, options);
+  }
+
+  republish(options: { force?: boolean; posts?: string[]; audit?: { moderator: Actor; action: "rebuild" | "migrate" } }) {
+    return this.#moderation.republish(options);
+  }
+
+  getComment(id: string) {
+    return this.#moderation.get(id);
+  }
+
+  /**
+   * One page of the moderator's list (`limit` + 1 read to know whether more follow; null: the whole list), each
+   * comment with the one it replies to, and the counts per status.
+   */
+  listPage(filter: Omit<QueueFilter, "limit"> & { limit: number | null }) {
+    const ledger = this.#moderation.ledger;
+    const { limit } = filter;
+    const rows = ledger.queue({ ...filter, limit: limit === null ? undefined : limit + 1 });
+    const page = limit === null ? rows : rows.slice(0, limit);
+    const last = page.at(-1);
+    const parents = ledger.summaries(page.flatMap((c) => (c.parentId === null ? [] : [c.parentId])), excerptOf);
+    return {
+      comments: page.map((c) => ({ ...c, parent: c.parentId === null ? null : (parents.get(c.parentId) ?? null), revision: ledger.revisionOf(c.id) })),
+      counts: ledger.statusCounts(),
+      next: limit !== null && rows.length > limit && last ? { createdAt: last.createdAt, id: last.id } : null,
+    };
+  }
+
+  exportPage(after: { createdAt: string; id: string } | null, limit: number) {
+    return this.#moderation.ledger.exportPage(after, limit);
+  }
+
+  statusCounts() {
+    return this.#moderation.ledger.statusCounts();
+  }
+
+  /** Where the hourly reconcile's walk through the KV records stopped (null: start again from the beginning). */
+  scanCursor(): string | null {
+    return this.#moderation.ledger.setting(SCAN_CURSOR);
+  }
+
+  setScanCursor(cursor: string | null): void {
+    this.#moderation.ledger.setSetting(SCAN_CURSOR, cursor);
+  }
+
+  // "Take it back" (issue 15): the author's edit grant, checked by the ledger.
+
+  ingestEditable(entry: LedgerEntry, options: { autoApproveReturning?: boolean }, grant: EditGrant) {
+    return this.#moderation.ingestEditable(entry, options, grant);
+  }
+
+  editByAuthor(id: string, tokenHash: string, body: string, options: { keepApproval?: boolean }) {
+    return this.#moderation.editByAuthor(id, tokenHash, body, options);
+  }
+
+  removeByAuthor(id: string, tokenHash: string) {
+    return this.#moderation.removeByAuthor(id, tokenHash);
+  }
+}
