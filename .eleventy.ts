@@ -70,7 +70,7 @@ export default function configure(eleventyConfig: UserConfig): void {
 
   // Posts go through Eleventy's own markdown-it (14), given the site's settings, rather than the markdown-it 15
   // package: 15's published build makes every token through a defineProperty helper, and rendered the
-  // benchmark's 4,000 posts about 1.6x slower, to byte-identical HTML (issue 7).
+  // benchmark's 4,000 posts about 1.6x slower, to byte-identical HTML (measured by bench/site-build.ts).
   eleventyConfig.amendLibrary("md", configureMarkdown);
   // Date filters for the Atom feed, and renderTransforms, which makes the URLs inside post content absolute.
   eleventyConfig.addPlugin(rssPlugin);

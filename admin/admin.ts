@@ -1,4 +1,4 @@
-// The /admin page's script (issue 6, issue 13): sign in with the moderator token (kept in this tab's
+// The /admin moderation desk's script: sign in with the moderator token (kept in this tab's
 // sessionStorage), then work the queue and, for owners, the rules. Bundled by esbuild into the worker
 // (scripts/write-admin-page.ts) and served as /admin/admin.js under the page's strict CSP.
 import { ApiError, type BulkAction, callApi, forgetToken, type Me, readToken, storeToken } from "./api.ts";

@@ -1,4 +1,4 @@
-// Issue 7, "Comment API throughput": autocannon against the real worker under `wrangler dev` (local KV on tmpfs,
+// The "Comment API throughput" benchmark: autocannon against the real worker under `wrangler dev` (local KV on tmpfs,
 // the `test` environment's high rate limit) and against the ceiling worker returning the same bytes from memory.
 // This machine's load changes from second to second, so the targets take turns: each load is cut into rounds
 // (worker, ceiling, worker, ceiling, …) and the ratio is the median of the rounds' paired ratios.

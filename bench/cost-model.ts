@@ -74,7 +74,8 @@ export const reconcilePages = (storedComments: number) => Math.min(RECONCILE_MAX
 const kv = (reads: number, writes: number, deletes: number, lists: number): KvOps => ({ reads, writes, deletes, lists });
 
 /**
- * KV operations of each request type, from worker/ (routes/, publisher.ts, reconcile.ts, deploy-hook.ts). Moderation
+ * KV operations of each request type, from worker/ (http/routes/, publish/publisher.ts, publish/reconcile.ts, publish/deploy-hook.ts).
+ * Moderation
  * decides in the ledger and writes only what readers read, and only a value that changed: the post's thread and the
  * counts (2 writes, none for a pending comment rejected), plus the record's erasure for a delete. No request lists
  * KV but the crons: every five minutes the inbox (1 list), every hour the inbox and the next pages of the comment keys.
@@ -91,7 +92,7 @@ export function opsPerRequest(shape: StoreShape, billing: ReadBilling = "per-key
     // Its own record only; the ledger (not KV) checks a reply's parent and holds the status.
     "POST /api/comments": kv(0, 1, 0, 0),
     "POST /api/comments (reply)": kv(0, 1, 0, 0),
-    // Every post's thread, for the static build (issue 9).
+    // Every post's thread, for the static build (site/comments-data.ts).
     "GET /api/comments/all": kv(bulk(posts), 0, 0, 0),
     approve: kv(0, 2, 0, 0),
     "reject (pending)": kv(0, 0, 0, 0),
@@ -111,7 +112,7 @@ export function opsPerRequest(shape: StoreShape, billing: ReadBilling = "per-key
 }
 
 // The ledger's SQLite rows per call, measured once in local workerd (the cursors' rowsRead/rowsWritten, a scratch
-// Durable Object running worker/ledger/ledger.ts, moderation.ts and publisher.ts at 10, 2,000 and 20,000 comments stored).
+// Durable Object running worker/ledger/ledger.ts, ledger/moderation.ts and publish/publisher.ts at 10, 2,000 and 20,000 comments stored).
 // An action recounts its post (n rows), rederives the thread (n) and the counts (one row a post with comments) and
 // keeps the outbox: 2n + posts + about 20 rows read, whatever is stored. Each write also updates the indexes.
 const ACTION_OVERHEAD_ROWS = 20;

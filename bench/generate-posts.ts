@@ -1,4 +1,4 @@
-// A deterministic generator of synthetic posts for the build benchmarks (issue 7, "Site build"): the same seed
+// A deterministic generator of synthetic posts for the build benchmarks: the same seed
 // and count always give byte-identical files, so two runs (and the project and the bare baseline) build exactly
 // the same input. Each post is about 600 words of Markdown with headings, lists, links, inline and fenced code,
 // and front matter the site's schema accepts (title, date, author, tags, intro).

@@ -1,4 +1,4 @@
-// Issue 7, "Page weight": what a reader downloads before the page can paint, and the two scripts' sizes.
+// The "Page weight" benchmark: what a reader downloads before the page can paint, and the two scripts' sizes.
 // Deterministic (byte counts of a production build, gzip level 9 as the budget tests use), so no baseline:
 // the targets are the budgets. The budgets are also tests: test/site/site-files.test.ts (post page HTML + CSS),
 // test/site/client-bundle.test.ts (client script) and test/scripts/worker-bundle.test.ts (worker bundle).

@@ -1,4 +1,4 @@
-// Issue 7, "Rebuild after an edit": Eleventy in watch + incremental mode (how `npm start` previews) on the
+// The "Rebuild after an edit" benchmark: Eleventy in watch + incremental mode (how `npm start` previews) on the
 // generated site; an author edits one post; we time until that post's page on disk has the edit, and until
 // Eleventy reports the rebuild finished. Compared with the full clean build of the same site from this run.
 import { appendFileSync, existsSync, readFileSync } from "node:fs";

@@ -1,4 +1,4 @@
-// Issue 7, "Site build": a full clean build of the project's real config against N generated posts, next to bare
+// The "Site build" benchmark: a full clean build of the project's real config against N generated posts, next to bare
 // Eleventy on the same posts, run alternately (project, baseline, project, …) so drift hits both alike.
 // Each build is a fresh `eleventy` process into an empty output folder on tmpfs.
 import { readdirSync, rmSync } from "node:fs";

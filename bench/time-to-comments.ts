@@ -1,4 +1,4 @@
-// Issue 7, "Time to comments": Chromium loads a post with 20 approved comments from the locally served site and
+// The "Time to comments" benchmark: Chromium loads a post with 20 approved comments from the locally served site and
 // the worker under `wrangler dev`; we time from navigation start until the thread's title (`.comments-title`) is
 // in the DOM, and count every byte the page transferred (Chrome DevTools Protocol Network events, so the
 // cross-origin API response counts too). The baseline of each load is its own first contentful paint: the ratio

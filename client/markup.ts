@@ -34,7 +34,7 @@ export const MAX_DEPTH = 3;
 /** The `rel` of every link a reader wrote: no endorsement, user content, no window.opener. */
 export const LINK_REL = "nofollow ugc noopener";
 /**
- * The tags a comment's content may use (issue 15: the Markdown subset and WordPress's comment tags), and the one
+ * The tags a comment's content may use (the Markdown subset and WordPress's comment tags), and the one
  * attribute each may keep. Anything else in a content tree is dropped, keeping its text.
  */
 export const CONTENT_TAGS = "p br em strong code pre blockquote ul ol li a abbr cite del q s".split(" ");

@@ -1,4 +1,4 @@
-// "Take it back" (issue 15): for 15 minutes after sending a comment, its author sees Edit and Delete on it, whether it
+// "Take it back": for 15 minutes after sending a comment, its author sees Edit and Delete on it, whether it
 // is pending (a block under the thread with its text) or approved (in the thread). A separate module, loaded by the
 // main script (form.ts `takeBack`) only after a submission or when storage holds a live token, so the main script
 // stays in its 3 KB; this one has its own budget (test/site/client-bundle.test.ts).

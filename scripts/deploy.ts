@@ -1,4 +1,4 @@
-// `npm run deploy`: the comment worker, then the site, to Cloudflare, for a first or a later deploy (issue 14).
+// `npm run deploy`: the comment worker, then the site, to Cloudflare, for a first or a later deploy (docs/deploy.md).
 // It checks everything first (scripts/deploy/checks.ts) and says which command fixes what is missing; then it
 // runs `wrangler deploy --env production` for the worker, builds the site with the production SITE_URL and
 // COMMENTS_API_URL, and deploys it as Workers static assets (site.wrangler.jsonc). `--dry-run` makes every

@@ -1,4 +1,4 @@
-// `npm run moderate -- <command>`: the moderators' terminal tool for the comment worker (issue 6).
+// `npm run moderate -- <command>`: the moderators' terminal tool for the comment worker (docs/moderation.md).
 // Everything lives in scripts/moderate/; this file only connects it to the process.
 import { runCli } from "./moderate/cli.ts";
 

@@ -1,4 +1,4 @@
-// `npm run new-post -- "Title"`: starts a post (issue 14). Writes posts/<slug>.md with the title, today's date,
+// `npm run new-post -- "Title"`: starts a post. Writes posts/<slug>.md with the title, today's date,
 // the author (`git config user.name`, or --author) and `draft: true`, so it shows under `npm start` and never in
 // `npm run build` until the author deletes that line. It checks what it writes with the build's own schema
 // (site/front-matter.ts), and refuses a slug that any post already uses, in any sub-folder of posts/.

@@ -1,6 +1,6 @@
 // In GitHub Actions, a broken post is also reported as a workflow annotation on the line of the key that is
 // wrong, so an author who edited the post in GitHub's web editor sees the problem beside that line in the pull
-// request (issue 14). Outside Actions nothing changes: the build's message already names the file and the key.
+// request. Outside Actions nothing changes: the build's message already names the file and the key.
 // Format: https://docs.github.com/actions/reference/workflows-and-actions/workflow-commands#setting-an-error-message
 import { readFileSync } from "node:fs";
 import type { PostError, PostProblem } from "./front-matter.ts";

@@ -1,4 +1,4 @@
-// The approved comments the build puts into the pages (issue 9). One request to the comment service's
+// The approved comments the build puts into the pages (readable without JavaScript). One request to the comment service's
 // public `GET /api/comments/all` per build, whatever the number of posts; public data only (no email, no
 // unapproved comment can be in it). Every good answer is saved as a snapshot, and the build falls back to
 // the snapshot when the service cannot be reached, so a build never fails, and never silently empties a

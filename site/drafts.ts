@@ -1,5 +1,5 @@
 // Drafts: a post with `draft: true` is previewed under `npm start` (Eleventy's serve or watch mode) and left
-// out of every `npm run build` (issue 3, "Authors"). Eleventy sets ELEVENTY_RUN_MODE before it loads the config.
+// out of every `npm run build`. Eleventy sets ELEVENTY_RUN_MODE before it loads the config.
 
 /** True when Eleventy is previewing (serve or watch) rather than building for deploy. */
 export function isPreview(runMode = process.env.ELEVENTY_RUN_MODE): boolean {

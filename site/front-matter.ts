@@ -1,7 +1,7 @@
 // The one definition of a post's front matter, shared by the Eleventy build (.eleventy.ts, through
 // site/post-checks.ts) and scripts/write-post-manifest.ts, so the site and the comment service never disagree
 // about which posts exist. A post that breaks it fails the build with a message naming the file and the key:
-// no post is ever published half-formed (issue 3, "Authors").
+// no post is ever published half-formed.
 import * as v from "valibot";
 
 const TEXT = "must be text";

@@ -1,7 +1,7 @@
 // A post's summary: its `intro`, else its first paragraph (site/markdown.ts). The home page, the feeds and the
 // page's meta description all show it. Set once per post by a preprocessor, which sees the post's data and text
 // before Eleventy renders anything. As Eleventy computed data (eleventyComputed) it would cost a dependency graph
-// per post: 5 to 10% of a 4,000-post build in the issue 7 benchmark.
+// per post: 5 to 10% of a 4,000-post build in the site-build benchmark (bench/site-build.ts).
 import type { UserConfig } from "@11ty/eleventy";
 import { excerptOf } from "./markdown.ts";
 import { isPostData } from "./post-checks.ts";

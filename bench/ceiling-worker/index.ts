@@ -1,4 +1,4 @@
-// The ceiling of the API benchmark (issue 7): a worker in the same runtime (workerd under `wrangler dev`) that
+// The ceiling of the API benchmark (bench/api-throughput.ts): a worker in the same runtime (workerd under `wrangler dev`) that
 // answers the comment API's paths with the very bytes the real worker sent, from memory: no routing library, no
 // validation, no KV, no cache. Nothing can be faster on this machine, so the real worker is reported as a ratio
 // to it. bench/ceiling-worker/start.ts copies this folder and writes bodies.json with the real responses.

@@ -1,4 +1,4 @@
-// The checks `npm run deploy` makes before it deploys anything (issue 14). Each one says what is wrong and the
+// The checks `npm run deploy` makes before it deploys anything. Each one says what is wrong and the
 // command that fixes it. Pure functions of the parsed configs and the environment, so they are tested alone.
 import type { KvNamespace, WorkerConfig } from "./config.ts";
 

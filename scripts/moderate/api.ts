@@ -1,4 +1,4 @@
-// A small client for the comment worker's API (issue 4): one function per endpoint, the bearer token on every
+// A small client for the comment worker's API (docs/api.md): one function per endpoint, the bearer token on every
 // moderator call, and every failure turned into a CliError carrying the exit code a script can rely on.
 import type { CliConfig } from "./config.ts";
 import { CliError, EXIT_AUTH, EXIT_FAILED, EXIT_UNREACHABLE, ItemError } from "./errors.ts";

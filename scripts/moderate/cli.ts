@@ -1,4 +1,4 @@
-// The moderation CLI (issue 6): parses the command line, runs one command against the worker's admin API and
+// The moderation CLI: parses the command line, runs one command against the worker's admin API and
 // returns the exit code. Output goes through `io` so every path can be exercised without a terminal.
 import { writeFileSync } from "node:fs";
 import { parseArgs, type ParseArgsConfig } from "node:util";

@@ -1,4 +1,4 @@
-// Where the moderation CLI finds the comment service and the moderator token (issue 6): the environment first,
+// Where the moderation CLI finds the comment service and the moderator token: the environment first,
 // then the local worker and the token `npm start` wrote into the git-ignored `.dev.vars`.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";

@@ -1,4 +1,4 @@
-// The moderation desk's CLI commands (issue 13): `moderators add|list|revoke`, `rules list|add|remove` and `audit`.
+// The moderation desk's CLI commands: `moderators add|list|revoke`, `rules list|add|remove` and `audit`.
 // Owners manage moderators and rules; the worker answers 403 to anyone else, reported as exit code 3.
 import type { AdminClient, AuditEntry } from "./api.ts";
 import type { CliIo, Command } from "./cli.ts";

@@ -50,7 +50,7 @@ export function loadImportFile(path: string): ImportFile {
   } catch {
     throw new UsageError(`${path} is neither JSON nor a WordPress export (WXR)`);
   }
-  // Since the desk (issue 13) `export` writes `{ comments, audit }`; an older export is the bare array. The audit
+  // Since the desk's audit log, `export` writes `{ comments, audit }`; an older export is the bare array. The audit
   // log is a record of what happened here, so it is never imported.
   if (data !== null && typeof data === "object" && !Array.isArray(data) && Array.isArray((data as { comments?: unknown }).comments)) {
     data = (data as { comments: unknown[] }).comments;

@@ -1,9 +1,9 @@
-// Turns a WordPress export (WXR, the RSS file Tools → Export writes) into the comment import format (issue 6):
+// Turns a WordPress export (WXR, the RSS file Tools → Export writes) into the comment import format:
 // approved `wp:comment` entries become comments on the post whose slug is the item's `wp:post_name`; pending,
 // spam, trashed entries and pingbacks are skipped and counted. Ids are `wp-<comment_id>`, so importing the same
 // file twice stores each comment once. The format is what WordPress's wp-admin/includes/export.php writes.
 // A comment's HTML is imported as WordPress stored it, with `format: "html"`: the worker renders WordPress's
-// comment tags onto the same tree as Markdown comments (worker/render/wp-html.ts, issue 15), so lists, quotes and
+// comment tags onto the same tree as Markdown comments (worker/render/wp-html.ts), so lists, quotes and
 // emphasis survive, and moderators still see the source. The post author's own replies (WordPress's
 // "bypostauthor") are imported with `byBlog`, so they carry the Author badge.
 import { XMLParser } from "fast-xml-parser";

@@ -1,4 +1,4 @@
-// The /admin moderation desk of issue 13 in Chromium, worked from the keyboard: tabs with counts, search, post
+// The /admin moderation desk in Chromium, worked from the keyboard: tabs with counts, search, post
 // filter, paging, bulk actions, edit, reply as the blog, block, and the owner's rules. It drives the page and the
 // API contract only (README "Moderator API"), never a server's internals; it runs against the real worker under
 // `wrangler dev` (its ledger and local KV).

@@ -1,5 +1,5 @@
-// The /admin moderation page against the real worker (wrangler dev) in Chromium, worked from the keyboard (issues 6
-// and 13). The page's newer features are tested against the API contract in admin-moderation.test.ts.
+// The /admin moderation page against the real worker (wrangler dev) in Chromium, worked from the
+// keyboard. The page's newer features are tested against the API contract in admin-moderation.test.ts.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { axeViolations, launchBrowser, NO_BROWSER_REASON } from "../support/browser.ts";

@@ -1,4 +1,4 @@
-// The site under its own Content-Security-Policy (issue 8): the built site served with the headers of its
+// The site under its own Content-Security-Policy: the built site served with the headers of its
 // `_headers` file, as Cloudflare serves it, the real worker, Chromium. Reading, the thread, the counts, posting with
 // the script and posting without it all work, and the browser reports no violation. A deliberate injection is
 // blocked and reported, which shows the policy is really in force.

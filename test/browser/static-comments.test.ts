@@ -1,4 +1,4 @@
-// Approved comments in the static pages (issue 9), end to end: the real worker under `wrangler dev`, a real
+// Approved comments in the static pages, end to end: the real worker under `wrangler dev`, a real
 // production build against it, Debian's Chromium. The build carries the thread; the script adds what was
 // approved since, without moving what the reader sees; a build with the service down uses the snapshot.
 import { mkdtempSync, readFileSync } from "node:fs";

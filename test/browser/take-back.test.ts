@@ -1,4 +1,4 @@
-// "Take it back" (issue 15) in Chromium: the author of a new comment sees Edit and Delete on it, can withdraw or
+// "Take it back" in Chromium: the author of a new comment sees Edit and Delete on it, can withdraw or
 // change it within the window, and after the window the buttons are gone and the same call with the token is refused.
 // The worker runs with EDIT_WINDOW_SECONDS=20 (production: 900) so the test can wait for a window to pass; the
 // token, the ledger's check and the browser's storage are the real ones.

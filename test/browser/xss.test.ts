@@ -1,4 +1,4 @@
-// Stored XSS, end to end (issue 8): every payload of test/fixtures/xss-payloads.txt (OWASP filter-evasion style) is
+// Stored XSS, end to end: every payload of test/fixtures/xss-payloads.txt (OWASP filter-evasion style) is
 // a comment's body, name and website, approved through the moderator import, built into the static page and drawn
 // by the real comment script in Chromium, and shown pending on the moderator's /admin page. No CSP here: the
 // rendering itself must be safe. Nothing may run (no dialog, no navigation, no popup), no element or attribute may
@@ -34,7 +34,7 @@ const websiteOf = (payload: string, i: number) => {
 
 /**
  * Tags and attributes the thread markup uses (client/markup.ts), with what a comment's content may use (its
- * CONTENT_TAGS, issue 15); anything else in the thread was injected.
+ * CONTENT_TAGS); anything else in the thread was injected.
  */
 const THREAD_TAGS = ["H2", "OL", "LI", "ARTICLE", "FOOTER", "B", "A", "TIME", "DIV", "P", "BR", "BUTTON", "SPAN",
   "EM", "STRONG", "CODE", "PRE", "BLOCKQUOTE", "UL", "ABBR", "CITE", "DEL", "Q", "S"];
@@ -69,13 +69,13 @@ describe.skipIf(NO_BROWSER_REASON !== null)("hostile comments in the browser", (
       id: `xss-${i}`, post: POST, parentId: i > 0 && i % 7 === 0 ? `xss-${i - 1}` : null, author: authorOf(payload), email: null,
       website: i % 3 === 2 ? null : websiteOf(payload, i), body: bodyOf(payload), createdAt: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString(),
     }));
-    // Each payload again as an imported WordPress comment (format "html"): the other renderer (issue 15).
+    // Each payload again as an imported WordPress comment (format "html"): the other renderer (worker/render/wp-html.ts).
     const asWordPressHtml = asMarkdown.map((c, i) => ({
       ...c, id: `xss-html-${i}`, parentId: null, format: "html", createdAt: new Date(Date.UTC(2026, 0, 2, 0, i)).toISOString(),
     }));
     const approved = [...asMarkdown, ...asWordPressHtml];
     const pending = asMarkdown.map((c) => ({ ...c, id: `xss-pending-${c.id}`, post: OTHER_POST, parentId: null, email: "moderator.sees@example.org", status: "pending" }));
-    // Imported before the build, so the static page carries the hostile thread too (issue 9).
+    // Imported before the build, so the static page carries the hostile thread too.
     stack = await startStack({
       async beforeBuild({ worker, importComments }) {
         for (const batch of [approved, pending]) await importComments(batch);
@@ -238,7 +238,7 @@ describe.skipIf(NO_BROWSER_REASON !== null)("hostile comments in the browser", (
     await page.click("#sign-in button[type=submit]");
     const shown = () => page.locator("#comments > li").count();
     await expect.poll(shown).toBeGreaterThan(0);
-    // A server that pages the queue (issue 13) shows the rest behind "Show more".
+    // A server that pages the queue shows the rest behind "Show more".
     while (await page.locator("#more").isVisible()) {
       const before = await shown();
       await page.click("#more");

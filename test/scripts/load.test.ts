@@ -1,4 +1,4 @@
-// Load and concurrency against the real worker under `wrangler dev` on loopback (issue 8), bounded in count and
+// Load and concurrency against the real worker under `wrangler dev` on loopback, bounded in count and
 // time: 1,000 submissions from 50 concurrent clients to one post all reach the moderation queue with no 5xx; then
 // 100 approvals at once on another post: the moderation ledger orders them and publishes the thread a write a second,
 // so every approved comment is in the published thread and the count when the approvals have answered, with no

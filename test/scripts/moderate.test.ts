@@ -1,5 +1,5 @@
 // The moderation CLI as a moderator runs it: a real process (`node scripts/moderate.ts`) against the real worker
-// under `wrangler dev` on loopback, asserting on what it prints and the exit code scripts rely on (issue 6).
+// under `wrangler dev` on loopback, asserting on what it prints and the exit code scripts rely on.
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

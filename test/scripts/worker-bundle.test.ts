@@ -1,6 +1,6 @@
 // The comment worker builds for deployment: `wrangler deploy --dry-run --env production --outdir` bundles it as a deploy
 // would (running the [build] command that writes the post manifest), without touching the network, and the
-// bundle stays within its budget (issue 7: worker <= 50 KB gzipped).
+// bundle stays within its budget (worker <= 50 KB gzipped).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -1,4 +1,4 @@
-// Approved comments drawn into the static pages at build time (issue 9): readable without JavaScript, in the
+// Approved comments drawn into the static pages at build time: readable without JavaScript, in the
 // JSON-LD, counted on the home page, inert however hostile, and within the page-weight budget.
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";

@@ -1,4 +1,4 @@
-// comments/seed.json: the old site's one reader reply, kept for the comment service to import (issue 4).
+// comments/seed.json: the old site's one reader reply, kept for the comment service to import.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";

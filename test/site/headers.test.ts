@@ -1,4 +1,4 @@
-// The site's `_headers` file (issue 8): a Content-Security-Policy that lets pages use only the site itself and the
+// The site's `_headers` file: a Content-Security-Policy that lets pages use only the site itself and the
 // comment service, and the usual hardening headers, for every path Cloudflare serves. The pages must work under it,
 // so they carry no inline script, style or event handler (test/browser/csp.test.ts runs them in Chromium).
 import { beforeAll, describe, expect, it } from "vitest";

@@ -137,7 +137,7 @@ describe("a post page's comments section", () => {
   it("has the pending notice the no-JavaScript redirect targets and the status region, and needs no noscript line", () => {
     expect(local.text("#comment-submitted")).toBe("Thank you. Your comment is awaiting moderation.");
     expect(local.attr("#comment-status", "aria-live")).toBe("polite");
-    // Approved comments are in the HTML itself (issue 9): nothing needs JavaScript to be read.
+    // Approved comments are in the HTML itself: nothing needs JavaScript to be read.
     expect(local.findAll("noscript")).toHaveLength(0);
   });
 

@@ -1,4 +1,4 @@
-// The one-click links (issue 13): signed, expiring, naming a moderator, working once; a GET never changes anything.
+// The one-click moderation links: signed, expiring, naming a moderator, working once; a GET never changes anything.
 import { reset } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { buildActionUrls, signLink, verifyLink } from "../../worker/desk/action-links.ts";

@@ -1,4 +1,4 @@
-// Property-based fuzzing of the moderator API (issue 8): generated requests that mostly reach a moderator route
+// Property-based fuzzing of the moderator API: generated requests that mostly reach a moderator route
 // (approve, reject, delete, import with hostile entries, rebuild, export) with the token, and any request without it.
 // With the token: never a 5xx, nothing written when it refuses, and after every write the published threads, counts
 // are exactly derived from valid records. Without it: always 401, nothing changed, nothing shown.

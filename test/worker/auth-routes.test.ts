@@ -1,4 +1,4 @@
-// Every moderator route against every way of almost having the token (issue 8): none, a wrong one, one of another
+// Every moderator route against every way of almost having the token: none, a wrong one, one of another
 // length, the right one in the query string, a cookie or another scheme. All 401, no data, nothing changed.
 import { reset } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";

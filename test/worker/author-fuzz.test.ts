@@ -1,4 +1,4 @@
-// Fuzzing an author's edit (PATCH /api/comments/:id, issue 15): generated texts and wrong-typed values sent with the
+// Fuzzing an author's edit (PATCH /api/comments/:id): generated texts and wrong-typed values sent with the
 // right token. Whatever arrives: never a 5xx, either 200 with exactly the text the submission rules would store, or
 // 422 naming `body` (413 for a request over 16 KB) with the comment unchanged. Random tokens on random paths are covered by fuzz.test.ts.
 import { reset } from "cloudflare:test";

@@ -1,4 +1,4 @@
-// "Take it back" (issue 15): the author of a new comment may edit or delete it for 15 minutes with the edit token the
+// "Take it back": the author of a new comment may edit or delete it for 15 minutes with the edit token the
 // 202 answer carried. Each test names the threat or promise it covers: someone else's token, a late token, a token
 // kept in clear, an edit that sneaks a changed text past moderation.
 import { env } from "cloudflare:workers";

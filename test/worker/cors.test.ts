@@ -1,4 +1,4 @@
-// Which browser origins may use the API (issue 8): the blog's origins read and post; any other origin, the opaque
+// Which browser origins may use the API: the blog's origins read and post; any other origin, the opaque
 // `null` origin and look-alikes get no CORS grant and cannot post; requests without Origin are not browsers. The
 // moderator API grants CORS to nobody, and nothing ever allows credentials.
 import { reset } from "cloudflare:test";

@@ -1,4 +1,4 @@
-// The moderation desk's API (issue 13): named moderators, roles, the audit log, spam, rules, bulk, edit, reply, block.
+// The moderation desk's API: named moderators, roles, the audit log, spam, rules, bulk, edit, reply, block.
 import { reset } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
 import { BULK_MAX_IDS, MODERATOR_NAME_MAX, RULE_VALUE_MAX } from "../../worker/intake/schema.ts";

@@ -28,7 +28,7 @@ const SPECIALS = [
   POST, OTHER_POST, ` ${POST} `, POST.toUpperCase(), `${POST}/`, "no-such-post", ...SEEDED_IDS,
   "2012-08-23T12:00:00.000Z", "2012-08-23", "2012-02-30", "2012-01-01T25:00:00Z", "0000-01-01", "9999-12-31T23:59:59-23:59",
   "+275760-09-13T00:00:00Z", "1970-01-01T00:00:00+99:99", "pending", "approved", "rejected", "spam",
-  // Formatting (issue 15): Markdown and WordPress HTML with hostile parts, and the two formats' names.
+  // Formatting: Markdown and WordPress HTML with hostile parts, and the two formats' names.
   "**bold** _em_ `code` [link](https://example.org) [x](javascript:alert(1)) <https://x.example>", "- a\n  - b\n1. c\n> q\n```\n<b>\n```",
   '<b>b</b><a href="javascript:alert(1)">x</a><abbr title="t" onclick="x">a</abbr><ul><li>i<script>alert(1)</script>',
   "*".repeat(300) + "x", "<em>".repeat(200), ">".repeat(50) + " deep", "markdown", "html",
@@ -268,7 +268,7 @@ export const adminRoute: fc.Arbitrary<{ method: string; path: string; body: stri
     }),
   },
   { weight: 3, arbitrary: fc.record({ method, path: adminPath, body, json: fc.boolean() }) },
-  // The desk (issue 13): spam, block, bulk actions, edits, the blog's replies, rules, moderators and the audit log.
+  // The moderation desk: spam, block, bulk actions, edits, the blog's replies, rules, moderators and the audit log.
   { weight: 2, arbitrary: fc.record({ method: fc.constant("POST"), path: fc.tuple(fc.oneof(adminId, importedId), fc.constantFrom("spam", "block")).map(([id, action]) => `/api/admin/comments/${id}/${action}`), body: fc.constant(null), json: fc.constant(false) }) },
   {
     weight: 2,

@@ -1,4 +1,4 @@
-// The fuzz tests' harness (issue 8): the seed, a seeded store, and what every response and write must satisfy.
+// The fuzz tests' harness: the seed, a seeded store, and what every response and write must satisfy.
 // fuzz.test.ts (public API, submissions, schema) and admin-fuzz.test.ts (moderator API) share it.
 import { env } from "cloudflare:workers";
 import { createExecutionContext, reset, waitOnExecutionContext } from "cloudflare:test";

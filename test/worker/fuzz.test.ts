@@ -1,4 +1,4 @@
-// Property-based fuzzing of the public API (issue 8): thousands of generated requests through the real app and real
+// Property-based fuzzing of the public API: thousands of generated requests through the real app and real
 // local KV. Whatever arrives: never a 5xx or an uncaught exception, exact Content-Type and nosniff, nothing invalid
 // stored, refused requests write nothing, no public response carries an email or anything unapproved, and the
 // no-JavaScript redirect goes nowhere but the blog. The moderator API: admin-fuzz.test.ts. The seed is printed;

@@ -1,4 +1,4 @@
-// What must hold of the store whatever a client sent and whatever failed (issue 8), shared by the fuzz and fault
+// What must hold of the store whatever a client sent and whatever failed, shared by the fuzz and fault
 // tests. `readStore` reads every key; the checks return sentences (empty = fine), so a failure names every problem.
 import { env } from "cloudflare:workers";
 import { ledgerOf } from "../../worker/http/context.ts";

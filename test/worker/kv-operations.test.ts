@@ -1,4 +1,4 @@
-// What each kind of request costs in Workers KV operations (issue 7, "KV operations and cost"). KV bills per
+// What each kind of request costs in Workers KV operations (the "KV operations and cost" benchmark). KV bills per
 // operation, so these counts are the service's running cost: docs/cost.md turns them into dollars, and
 // `npm run bench` reads the `kv-ops` lines this file prints. The counts are deterministic, so they are asserted
 // exactly: a change that adds a KV call to a path fails here and must update docs/cost.md.

@@ -1,4 +1,5 @@
-// Runs the moderation ledger (ledger.ts, publisher.ts, moderation.ts) on a real Durable Object's SQLite storage,
+// Runs the moderation ledger (worker/ledger/ledger.ts, worker/ledger/moderation.ts,
+// worker/publish/publisher.ts) on a real Durable Object's SQLite storage,
 // but with a KV binding and a clock the test controls, and its wake-ups (the alarm) driven by the test.
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";

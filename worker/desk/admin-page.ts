@@ -1,4 +1,4 @@
-// GET /admin: the moderation page (issues 6 and 13). Its markup, stylesheet and script live in admin/ and are built
+// GET /admin: the moderation page. Its markup, stylesheet and script live in admin/ and are built
 // into admin-page.generated.json (scripts/write-admin-page.ts, run by wrangler.toml's [build]); this sub-app serves
 // them under a strict CSP (script and style only from this origin, fetch only to this origin). The page holds no
 // data: the moderator pastes the token once per tab (sessionStorage) and every call to /api/admin/* carries it.

@@ -9,7 +9,7 @@ export interface AppEnv {
   Bindings: Env;
   /**
    * `post` is set once a submission names a known post, so error pages can link back to it; `moderator` once the
-   * admin API has checked the token (auth.ts).
+   * admin API has checked the token (worker/desk/auth.ts).
    */
   Variables: { post: PostInfo; moderator: Moderator };
 }

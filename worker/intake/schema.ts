@@ -1,4 +1,4 @@
-// Every input the comment service accepts, as valibot schemas with the limits of issue 4 as named constants.
+// Every input the comment service accepts, as valibot schemas with their limits as named constants.
 // Anything not described here is ignored (allow-list), never stored. Lengths count UTF-16 code units, the unit
 // the form's `maxlength` attributes use, so the browser and the server agree on what fits.
 import * as v from "valibot";
@@ -143,7 +143,7 @@ export const SubmissionSchema = fieldsObject({
 });
 export type Submission = v.InferOutput<typeof SubmissionSchema>;
 
-/** An author's edit of their own comment (issue 15): the new text, under the submission's rules. */
+/** An author's edit of their own comment ("take it back"): the new text, under the submission's rules. */
 export const EditSchema = fieldsObject({ body: bodyField });
 
 /** One entry of an import file: the export format, with `id`, `status` and `moderatedAt` optional. */
@@ -175,7 +175,7 @@ export type Status = v.InferOutput<typeof StatusSchema>;
 
 export const IdSchema = idField("Unknown comment.");
 
-// The moderation desk (issue 13): moderators, rules, bulk actions, edits and the blog's replies.
+// The moderation desk: moderators, rules, bulk actions, edits and the blog's replies.
 
 export const ModeratorSchema = fieldsObject({
   name: v.pipe(

@@ -1,7 +1,7 @@
 // The moderation ledger: the strongly consistent index of every comment, in the SQLite storage of one Durable
-// Object (ledger-object.ts). It holds each comment's record, status and salted email hash, so an action on a
+// Object (object.ts). It holds each comment's record, status and salted email hash, so an action on a
 // post reads only that post's rows and never lists KV. It is also the outbox of what must be published to KV
-// (publisher.ts), so the order of actions is the order of the ledger's commits.
+// (worker/publish/publisher.ts), so the order of actions is the order of the ledger's commits.
 //
 // Every method is synchronous: SQLite calls in a Durable Object do not yield, so no other request can run in the
 // middle of one, and each method is one atomic step (with `transactionSync` where it writes more than one row).
@@ -65,7 +65,7 @@ CREATE TABLE IF NOT EXISTS published (key TEXT PRIMARY KEY, hash TEXT NOT NULL, 
 CREATE TABLE IF NOT EXISTS settings (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 `;
 
-// Edit grants ("take it back", issue 15): the SHA-256 of each new comment's edit token and the moment (ms) its
+// Edit grants ("take it back"): the SHA-256 of each new comment's edit token and the moment (ms) its
 // author's window closes. Never the token itself. Rows past their deadline are pruned when the next grant is added.
 const EDIT_GRANTS_SCHEMA = "CREATE TABLE IF NOT EXISTS edit_grants (id TEXT PRIMARY KEY, token_hash TEXT NOT NULL, until INTEGER NOT NULL)";
 // How many times a comment's text was changed after it arrived (an author's or a moderator's edit; none: no row), so
@@ -336,7 +336,7 @@ export class Ledger {
     else this.#sql.exec("INSERT OR REPLACE INTO settings (name, value) VALUES (?, ?)", name, value);
   }
 
-  // Edit grants: an author's right to edit or delete their own comment for a short while (issue 15).
+  // Edit grants: an author's right to edit or delete their own comment for a short while.
 
   /** Records the hash of a comment's edit token and its deadline, dropping every grant already past its own. */
   grantEdit(id: string, tokenHash: string, until: number, now: number): void {

@@ -2,7 +2,7 @@
 // strongly consistent step), marks what it changed in the outbox, and lets the publisher write it to KV.
 // An action answers once its post's thread and the counts are written, or, when KV's one-write-a-second rule or
 // an outage holds a write back, after at most `maxWaitMs` (the answer then says `published: false`; the
-// Durable Object's alarm finishes the write). The worker calls these through the Durable Object (ledger-object.ts);
+// Durable Object's alarm finishes the write). The worker calls these through the Durable Object (object.ts);
 // tests call them directly with a KV double and a fake clock.
 import type { AdminComment } from "../comment.ts";
 import { type Desk, type Rule, ruleVerdict } from "../desk/tables.ts";
@@ -393,7 +393,7 @@ export class Moderation {
   }
 
 
-  // "Take it back" (issue 15): the author of a new comment may edit or delete it until its grant's deadline.
+  // "Take it back": the author of a new comment may edit or delete it until its grant's deadline.
 
   /**
    * Takes in a new submission as `ingest` does and, when the id was new, records its author's edit grant in the same

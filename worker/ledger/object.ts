@@ -204,7 +204,7 @@ export class ModerationLedger extends DurableObject<Env> {
     this.#moderation.ledger.setSetting(SCAN_CURSOR, cursor);
   }
 
-  // "Take it back" (issue 15): the author's edit grant, checked by the ledger.
+  // "Take it back": the author's edit grant, checked by the ledger.
 
   ingestEditable(entry: LedgerEntry, options: { autoApproveReturning?: boolean }, grant: EditGrant) {
     return this.#moderation.ingestEditable(entry, options, grant);

@@ -16,7 +16,7 @@ export interface NotificationPayload {
   excerpt: string;
   status: string;
   link: string;
-  /** The signed one-click links (action-links.ts), when LINK_SECRET is set. */
+  /** The signed one-click links (worker/desk/action-links.ts), when LINK_SECRET is set. */
   approveUrl?: string;
   rejectUrl?: string;
   spamUrl?: string;

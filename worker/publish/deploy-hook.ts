@@ -1,5 +1,5 @@
 // Asks for a rebuild of the static site when published comments change, so approved comments reach the
-// pages' HTML (issue 9). A POST to DEPLOY_HOOK_URL (a Cloudflare Pages deploy hook, or a CI webhook), made
+// pages' HTML. A POST to DEPLOY_HOOK_URL (a Cloudflare Pages deploy hook, or a CI webhook), made
 // after the moderator's response, at most once per DEPLOY_HOOK_MIN_INTERVAL_SECONDS: a burst of approvals
 // asks once, and the per-minute cron (`flushPendingRebuild`) asks again for whatever came after that call,
 // so the last approval of a burst is never left out of the site. A failing hook never fails the action; it

@@ -1,10 +1,10 @@
 // The only code that touches KV. KV takes the submissions and serves what readers read; the moderation ledger (a
-// Durable Object, ledger.ts) is the truth about every comment's status and the only writer of the published keys:
+// Durable Object, worker/ledger/ledger.ts) is the truth about every comment's status and the only writer of the published keys:
 //   v1:comment:<id>      one record per submission, written by the public POST (its own key: safe under any
 //                        concurrency), metadata { post, status, e? }. In a v1 namespace (before the ledger) the
 //                        record's status was the truth; the migration copies it into the ledger (reconcile.ts).
 //                        A delete erases it; an author's edit in the first 15 minutes rewrites it with the new
-//                        text (routes/author.ts); other moderation leaves it as it was submitted.
+//                        text (worker/http/routes/author.ts); other moderation leaves it as it was submitted.
 //   v1:inbox:<id>        "this submission is in KV but the ledger could not be told": the reconcile takes it in.
 //   v1:thread:<post>     the published thread: public comments, oldest first (written by publisher.ts only).
 //   v1:counts            { slug: approved count } for the home page (written by publisher.ts only).

@@ -1,4 +1,4 @@
-// A comment's text as the markup tree readers see (issue 15). The published thread carries it (thread.ts), so
+// A comment's text as the markup tree readers see. The published thread carries it (worker/publish/thread.ts), so
 // the site build and the comment script only draw a tree and never parse a comment themselves: the script
 // stays small, and both draw exactly the same thing.
 import type { MarkupNode } from "../../client/markup.ts";

@@ -1,4 +1,4 @@
-// Links in a comment's text (issue 15): a bare http(s) address becomes a link, as comments always did, and
+// Links in a comment's text: a bare http(s) address becomes a link, as comments always did, and
 // every link a reader writes points only to http(s) and carries LINK_REL (client/markup.ts).
 import { h, LINK_REL, safeHref, type MarkupElement, type MarkupNode } from "../../client/markup.ts";
 

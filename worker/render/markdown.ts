@@ -1,4 +1,4 @@
-// The small Markdown subset comments accept (issue 15), turned into the markup tree the site and the comment
+// The small Markdown subset comments accept, turned into the markup tree the site and the comment
 // script draw (client/markup.ts): paragraphs, line breaks, *emphasis*, **strong**, `code`, fenced code blocks,
 // > blockquotes, bulleted and numbered lists, [links](https://…), <https://…> and bare addresses.
 //

@@ -1,4 +1,4 @@
-// The HTML of a comment imported from WordPress (format "html", issue 15), mapped onto the same markup tree as
+// The HTML of a comment imported from WordPress (format "html"), mapped onto the same markup tree as
 // Markdown comments. WordPress's kses filter lets comments keep a, abbr, b, blockquote, cite, code, del, em, i,
 // q, s, strike and strong (wp-includes/kses.php, $allowedtags), and wpautop adds p and br when it shows them
 // (https://developer.wordpress.org/reference/functions/wpautop/). Exactly those become elements here (b as

@@ -1,7 +1,7 @@
-// The author's own comment, for a short while after sending it ("take it back", issue 15): edit or delete it with
+// The author's own comment, for a short while after sending it ("take it back"): edit or delete it with
 // the edit token the submission's 202 answer carried (`Authorization: Bearer <editToken>`). Public like the other
 // comment routes (CORS for ALLOWED_ORIGINS, foreign origins refused), rate-limited like submissions; the ledger
-// checks the token's hash and the deadline (moderation.ts). Thin: validate -> guard -> ledger -> respond.
+// checks the token's hash and the deadline (worker/ledger/moderation.ts). Thin: validate -> guard -> ledger -> respond.
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { type AppContext, type AppEnv, callLedger, clientIp, mediaType } from "../context.ts";

@@ -72,7 +72,7 @@ comments.get("/counts", async (c) => {
   return publicJson({ counts });
 });
 
-// Every published thread in one response, for a static build (issue 9): one KV read per 100 posts, public data only.
+// Every published thread in one response, for the static build: one KV read per 100 posts, public data only.
 comments.get("/all", async (c) => {
   const posts = listPosts();
   const threads = await readThreads(c.env.COMMENTS, posts.map((p) => p.slug));
