@@ -18,15 +18,10 @@
 // comment's text into its content tree (worker/render/content.ts); that tree comes over the network, so it is rebuilt here
 // from an allow-list of tags and attributes before anything draws it. Reply buttons start hidden: they need the
 // script, which shows them.
-import type { Comment } from "./api.ts";
+import type { MarkupElement, MarkupNode, PublicComment as Comment } from "../worker/comment.ts";
 
-/** An element (tag, attributes, children) or a text node. */
-export type MarkupNode = string | MarkupElement;
-export interface MarkupElement {
-  tag: string;
-  attrs: Record<string, string>;
-  children: MarkupNode[];
-}
+// The tree's types live with the comment's (worker/comment.ts); re-exported for the renderers that build trees.
+export type { MarkupElement, MarkupNode };
 
 /** Replies nest at most this deep; deeper ones are shown at the last level. */
 export const MAX_DEPTH = 3;

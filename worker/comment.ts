@@ -1,7 +1,14 @@
-// The two shapes of a comment, declared once for the worker, the moderation CLI and the page script.
-// Types only: importing this file adds nothing to a bundle.
-import type { MarkupNode } from "../client/markup.ts";
+// The two shapes of a comment, and the markup tree its content is drawn from, declared once for the worker, the
+// moderation CLI, the site build and the comment script. Types only: importing this file adds nothing to a bundle.
 import type { Format, Status } from "./intake/schema.ts";
+
+/** An element (tag, attributes, children) or a text node: what a comment's content and a thread are drawn from. */
+export type MarkupNode = string | MarkupElement;
+export interface MarkupElement {
+  tag: string;
+  attrs: Record<string, string>;
+  children: MarkupNode[];
+}
 
 /** A stored comment: the export and import format, and what the admin API lists. */
 export interface AdminComment {

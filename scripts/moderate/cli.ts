@@ -1,8 +1,9 @@
 // The moderation CLI: parses the command line, runs one command against the worker's admin API and
 // returns the exit code. Output goes through `io` so every path can be exercised without a terminal.
 import { writeFileSync } from "node:fs";
-import { parseArgs, type ParseArgsConfig } from "node:util";
+import { parseArgs } from "node:util";
 import { createAdminClient, STATUSES, type AdminClient, type CommentStatus, type ExportFile } from "./api.ts";
+import type { CliIo, Command, Parsed } from "./command.ts";
 import { DESK_COMMANDS } from "./desk.ts";
 import { MissingTokenError, resolveConfig } from "./config.ts";
 import { CliError, EXIT_AUTH, EXIT_FAILED, EXIT_OK, EXIT_USAGE, ItemError, UsageError } from "./errors.ts";
@@ -10,26 +11,8 @@ import { COMMAND_HELP, USAGE } from "./help.ts";
 import { importFile, loadImportFile, summariseImport } from "./import.ts";
 import { formatComment, formatTable } from "./table.ts";
 
-export interface CliIo {
-  out(text: string): void;
-  err(text: string): void;
-  env: NodeJS.ProcessEnv;
-  /** Terminal width for tables. */
-  columns: number;
-}
-
-type Options = ParseArgsConfig["options"];
-export type Parsed = { values: Record<string, string | boolean | undefined>; positionals: string[] };
-
-export interface Command {
-  options: Options;
-  /** Fewest positional arguments; `many` allows more than `min`. */
-  min: number;
-  many: boolean;
-  run(args: Parsed, io: CliIo, client: () => AdminClient): Promise<number>;
-}
-
-const COMMANDS: Record<string, Command> = {
+/** Every command the CLI knows, by name: the one list `runCli`, the help and the docs test read. */
+export const COMMANDS: Record<string, Command> = {
   list: {
     options: { status: { type: "string", short: "s", default: "pending" }, post: { type: "string", short: "p" } },
     min: 0,

@@ -1,7 +1,7 @@
 // The moderation desk's CLI commands: `moderators add|list|revoke`, `rules list|add|remove` and `audit`.
 // Owners manage moderators and rules; the worker answers 403 to anyone else, reported as exit code 3.
 import type { AdminClient, AuditEntry } from "./api.ts";
-import type { CliIo, Command } from "./cli.ts";
+import type { CliIo, Command } from "./command.ts";
 import { EXIT_OK, UsageError } from "./errors.ts";
 import { truncate } from "./table.ts";
 
