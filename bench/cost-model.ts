@@ -74,11 +74,10 @@ export const reconcilePages = (storedComments: number) => Math.min(RECONCILE_MAX
 const kv = (reads: number, writes: number, deletes: number, lists: number): KvOps => ({ reads, writes, deletes, lists });
 
 /**
- * KV operations of each request type, from worker/ (http/routes/, publish/publisher.ts, publish/reconcile.ts, publish/deploy-hook.ts).
- * Moderation
- * decides in the ledger and writes only what readers read, and only a value that changed: the post's thread and the
- * counts (2 writes, none for a pending comment rejected), plus the record's erasure for a delete. No request lists
- * KV but the crons: every five minutes the inbox (1 list), every hour the inbox and the next pages of the comment keys.
+ * KV operations of each request type, from worker/ (http/routes/, publish/publisher.ts, publish/reconcile.ts,
+ * publish/deploy-hook.ts). Moderation decides in the ledger and writes only what readers read, and only a value that
+ * changed: the post's thread and the counts (2 writes, none for a pending comment rejected), plus the record's
+ * erasure for a delete. No request lists KV but the crons: every five minutes the inbox (1 list), every hour the inbox and the next pages of the comment keys.
  */
 export function opsPerRequest(shape: StoreShape, billing: ReadBilling = "per-key"): Record<string, KvOps> {
   const { posts, storedComments, deployHook } = shape;
@@ -112,9 +111,10 @@ export function opsPerRequest(shape: StoreShape, billing: ReadBilling = "per-key
 }
 
 // The ledger's SQLite rows per call, measured once in local workerd (the cursors' rowsRead/rowsWritten, a scratch
-// Durable Object running worker/ledger/ledger.ts, ledger/moderation.ts and publish/publisher.ts at 10, 2,000 and 20,000 comments stored).
-// An action recounts its post (n rows), rederives the thread (n) and the counts (one row a post with comments) and
-// keeps the outbox: 2n + posts + about 20 rows read, whatever is stored. Each write also updates the indexes.
+// Durable Object running worker/ledger/ledger.ts, ledger/moderation.ts and publish/publisher.ts at 10, 2,000 and 20,000
+// comments stored). An action recounts its post (n rows), rederives the thread (n) and the counts (one row a post with
+// comments) and keeps the outbox: 2n + posts + about 20 rows read, whatever is stored. Each write also updates the
+// indexes.
 const ACTION_OVERHEAD_ROWS = 20;
 const ROWS_WRITTEN = { ingest: 7, approve: 16, rejectPending: 12, rejectApproved: 16, deletePending: 17, deleteApproved: 21, scanCursor: 2 };
 // Rows read to check one listed id the ledger knows (measured: 2,000 for a page of 1,000).

@@ -15,8 +15,8 @@
 //   </ol>
 //
 // Reader-supplied text is only ever a text node here, and only http(s) URLs become `href`s. The worker turns a
-// comment's text into its content tree (worker/render/content.ts); that tree comes over the network, so it is rebuilt here
-// from an allow-list of tags and attributes before anything draws it. Reply buttons start hidden: they need the
+// comment's text into its content tree (worker/render/content.ts); that tree comes over the network, so it is rebuilt
+// here from an allow-list of tags and attributes before anything draws it. Reply buttons start hidden: they need the
 // script, which shows them.
 import type { MarkupElement, MarkupNode, PublicComment as Comment } from "../worker/comment.ts";
 

@@ -1,7 +1,7 @@
 // Bundles the comment script (client/) into the site with esbuild, as part of the Eleventy build.
 // Two small ES modules, no framework: comments.js, on every page (budget 3 KB gzipped), and take-back.js, the author's
-// Edit and Delete ("take it back"), which comments.js imports only when the reader has a comment of their own to take back
-// (its own budget). Both are entry points, so neither shares a chunk with the other: one request for a reader.
+// Edit and Delete ("take it back"), which comments.js imports only when the reader has a comment of their own to take
+// back (its own budget). Both are entry points, so neither shares a chunk with the other: one request for a reader.
 import type { UserConfig } from "@11ty/eleventy";
 import { build } from "esbuild";
 import { existsSync } from "node:fs";

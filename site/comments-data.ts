@@ -1,5 +1,5 @@
-// The approved comments the build puts into the pages (readable without JavaScript). One request to the comment service's
-// public `GET /api/comments/all` per build, whatever the number of posts; public data only (no email, no
+// The approved comments the build puts into the pages (readable without JavaScript). One request to the comment
+// service's public `GET /api/comments/all` per build, whatever the number of posts; public data only (no email, no
 // unapproved comment can be in it). Every good answer is saved as a snapshot, and the build falls back to
 // the snapshot when the service cannot be reached, so a build never fails, and never silently empties a
 // thread, because the service is down.

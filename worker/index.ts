@@ -1,13 +1,13 @@
-// The comment service: assembles the Hono app from the public and moderator routes, the one error
-// handler and the cron repair. The app is exported so tests can call `app.fetch(request, env, ctx)` with an
-// amended env (for example TURNSTILE_SECRET set); the default export is what Cloudflare runs.
+// The comment service, assembled: the middleware every request passes, the routes by who calls them (worker/http/),
+// the one error handler, the crons by name and the ledger's Durable Object class; the logic lives in the folders.
+// The app is exported so tests can call `app.fetch(request, env, ctx)` with an amended env (for example
+// TURNSTILE_SECRET set); the default export is what Cloudflare runs.
 import { Hono } from "hono";
 import { cors } from "hono/cors";
-import { HTTPException } from "hono/http-exception";
 import { adminPage } from "./desk/admin-page.ts";
-import { type AppContext, type AppEnv, allowedOrigins, isFormPost, siteUrl } from "./http/context.ts";
-import { ApiError, RETRY_AFTER_UNAVAILABLE_SECONDS, StoreUnavailableError } from "./http/errors.ts";
-import { FORM_PAGE_CSP, renderFormErrorPage } from "./http/form-page.ts";
+import { type AppContext, type AppEnv, allowedOrigins } from "./http/context.ts";
+import { handleError } from "./http/error-handler.ts";
+import { securityHeaders } from "./http/security-headers.ts";
 import { rejectForeignOrigins } from "./intake/guard.ts";
 import { DEPLOY_HOOK_CRON, flushPendingRebuild } from "./publish/deploy-hook.ts";
 import { drainInbox, INBOX_CRON, reconcile } from "./publish/reconcile.ts";
@@ -21,14 +21,7 @@ export { ModerationLedger } from "./ledger/object.ts";
 
 export const app = new Hono<AppEnv>();
 
-app.use("*", async function securityHeaders(c, next) {
-  await next();
-  c.header("X-Content-Type-Options", "nosniff");
-  c.header("Referrer-Policy", "no-referrer");
-  if (!c.res.headers.has("Content-Security-Policy")) {
-    c.header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
-  }
-});
+app.use("*", securityHeaders());
 
 // Public routes: browsers on the blog's origins may read and post; other origins get no CORS grant, and their
 // writes and preflights are refused outright (403). Never credentials: the public API has no cookies.
@@ -57,44 +50,7 @@ app.route("/admin", adminPage);
 
 app.notFound((c) => c.json({ error: "not_found", message: "There is nothing at this address." }, 404));
 
-const STATUS_CODES: Record<number, string> = {
-  400: "bad_request",
-  401: "unauthorized",
-  403: "forbidden",
-  404: "not_found",
-  405: "method_not_allowed",
-  413: "payload_too_large",
-  415: "unsupported_media_type",
-  422: "validation_failed",
-  429: "rate_limited",
-  503: "unavailable",
-};
-
-/** Every failure, as `{ error, message, fields? }` (or an HTML page for the no-JavaScript form). */
-app.onError((err, c) => {
-  let error: ApiError;
-  if (err instanceof ApiError) error = err;
-  else if (err instanceof StoreUnavailableError) {
-    console.error(err.message, err.cause);
-    error = new ApiError(503, "unavailable", "Comments are briefly unavailable. Please try again in a moment.", {
-      headers: { "Retry-After": String(RETRY_AFTER_UNAVAILABLE_SECONDS) },
-    });
-  } else if (err instanceof HTTPException && err.status < 500) {
-    error = new ApiError(err.status, STATUS_CODES[err.status] ?? "bad_request", err.message || "The request was not understood.");
-  } else {
-    console.error("unexpected error", err);
-    error = new ApiError(500, "internal_error", "Something went wrong on our side.");
-  }
-  for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
-  if (isFormPost(c) && c.req.path === "/api/comments") {
-    const post = c.get("post");
-    c.header("Content-Security-Policy", FORM_PAGE_CSP);
-    const backUrl = `${siteUrl(c.env)}${post ? `${post.url}#respond` : "/"}`;
-    return c.html(renderFormErrorPage({ message: error.message, fields: error.fields, backUrl }), error.status as 400);
-  }
-  const body = { error: error.code, message: error.message, ...(error.fields ? { fields: error.fields } : {}) };
-  return c.json(body, error.status as 400);
-});
+app.onError(handleError);
 
 export default {
   fetch: app.fetch,

@@ -1,6 +1,6 @@
-// The ceiling of the API benchmark (bench/api-throughput.ts): a worker in the same runtime (workerd under `wrangler dev`) that
-// answers the comment API's paths with the very bytes the real worker sent, from memory: no routing library, no
-// validation, no KV, no cache. Nothing can be faster on this machine, so the real worker is reported as a ratio
+// The ceiling of the API benchmark (bench/api-throughput.ts): a worker in the same runtime (workerd under `wrangler
+// dev`) that answers the comment API's paths with the very bytes the real worker sent, from memory: no routing library,
+// no validation, no KV, no cache. Nothing can be faster on this machine, so the real worker is reported as a ratio
 // to it. bench/ceiling-worker/start.ts copies this folder and writes bodies.json with the real responses.
 //
 // `/with-cache/api/comments` answers the same bytes through the Cache API exactly as worker/publish/read-cache.ts does

@@ -69,7 +69,7 @@ describe.skipIf(NO_BROWSER_REASON !== null)("hostile comments in the browser", (
       id: `xss-${i}`, post: POST, parentId: i > 0 && i % 7 === 0 ? `xss-${i - 1}` : null, author: authorOf(payload), email: null,
       website: i % 3 === 2 ? null : websiteOf(payload, i), body: bodyOf(payload), createdAt: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString(),
     }));
-    // Each payload again as an imported WordPress comment (format "html"): the other renderer (worker/render/wp-html.ts).
+    // Each payload again as an imported WordPress comment (format "html"): the other renderer (wp-html.ts).
     const asWordPressHtml = asMarkdown.map((c, i) => ({
       ...c, id: `xss-html-${i}`, parentId: null, format: "html", createdAt: new Date(Date.UTC(2026, 0, 2, 0, i)).toISOString(),
     }));

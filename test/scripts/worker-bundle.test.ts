@@ -1,5 +1,5 @@
-// The comment worker builds for deployment: `wrangler deploy --dry-run --env production --outdir` bundles it as a deploy
-// would (running the [build] command that writes the post manifest), without touching the network, and the
+// The comment worker builds for deployment: `wrangler deploy --dry-run --env production --outdir` bundles it as a
+// deploy would (running the [build] command that writes the post manifest), without touching the network, and the
 // bundle stays within its budget (worker <= 50 KB gzipped).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";

@@ -1,8 +1,8 @@
-// The moderation desk's tables, beside the ledger's in the same Durable Object SQLite (worker/ledger/ledger.ts keeps the
-// comments): named moderators (only a hash of each token), the audit log, the arrival rules and the one-click links
+// The moderation desk's tables, beside the ledger's in the same Durable Object SQLite (worker/ledger/ledger.ts keeps
+// the comments): named moderators (only a hash of each token), the audit log, the arrival rules and the one-click links
 // already used. Like the ledger, every method is synchronous, so a caller can write a change and its audit entry
-// in one atomic step (`Ledger.transaction`, as worker/ledger/moderation.ts does for comments); the changes to moderators and
-// rules are audited here, each in one transaction.
+// in one atomic step (`Ledger.transaction`, as worker/ledger/moderation.ts does for comments); the changes to
+// moderators and rules are audited here, each in one transaction.
 import type { AdminComment, LedgerStatus } from "../comment.ts";
 import type { AuditDraft, AuditEntry, Moderator, ModeratorListing, Rule } from "../desk-shapes.ts";
 import { createTables } from "../ledger/ledger.ts";

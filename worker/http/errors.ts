@@ -1,5 +1,5 @@
-// The one error type routes and middleware throw; index.ts's onError turns it into the one error shape
-// `{ error, message, fields? }` (or a small HTML page for the no-JavaScript form).
+// The one error type routes and middleware throw; the app's onError (error-handler.ts) turns it into the one error
+// shape `{ error, message, fields? }` (or a small HTML page for the no-JavaScript form).
 import type { FieldErrors } from "../intake/schema.ts";
 
 /** An error a client can act on: an HTTP status, a stable machine code, a sentence for people. */

@@ -1,5 +1,6 @@
 // The only code that touches KV. KV takes the submissions and serves what readers read; the moderation ledger (a
-// Durable Object, worker/ledger/ledger.ts) is the truth about every comment's status and the only writer of the published keys:
+// Durable Object, worker/ledger/ledger.ts) is the truth about every comment's status and the only writer of the
+// published keys:
 //   v1:comment:<id>      one record per submission, written by the public POST (its own key: safe under any
 //                        concurrency), metadata { post, status, e? }. In a v1 namespace (before the ledger) the
 //                        record's status was the truth; the migration copies it into the ledger (reconcile.ts).

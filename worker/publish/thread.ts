@@ -1,5 +1,6 @@
-// Pure derivations from comment records to what readers see. No KV here: publish and rebuild (worker/ledger/moderation.ts)
-// call these with records they read, so the published data is always a function of the records.
+// Pure derivations from comment records to what readers see. No KV here: publish and rebuild
+// (worker/ledger/moderation.ts) call these with records they read, so the published data is always a function of the
+// records.
 import { renderContent } from "../render/content.ts";
 import type { AdminComment, PublicComment } from "../comment.ts";
 

@@ -1,5 +1,5 @@
-// The one-click links' route, /admin/act/<token> (worker/desk/action-links.ts). A GET only shows what the link would do and a
-// button: mail scanners and link previews open links, so opening one must change nothing. The button's POST
+// The one-click links' route, /admin/act/<token> (worker/desk/action-links.ts). A GET only shows what the link would do
+// and a button: mail scanners and link previews open links, so opening one must change nothing. The button's POST
 // performs the action once, audited under the link's moderator; a second use answers 410.
 import { Hono } from "hono";
 import { ACTION_PAGE_CSP, type LinkClaims, renderActionPage, verifyLink } from "../../desk/action-links.ts";

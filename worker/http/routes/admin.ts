@@ -1,6 +1,6 @@
-// The moderator API: every route needs `Authorization: Bearer <token>` (worker/desk/auth.ts), a moderator's or the owner's;
-// the desk's own routes (moderators, rules, audit) are in desk.ts. No CORS: only the same-origin /admin page and
-// non-browser clients (the moderation CLI) use it. Every change is audited under the moderator who made it.
+// The moderator API: every route needs `Authorization: Bearer <token>` (worker/desk/auth.ts), a moderator's or the
+// owner's; the desk's own routes (moderators, rules, audit) are in desk.ts. No CORS: only the same-origin /admin page
+// and non-browser clients (the moderation CLI) use it. Every change is audited under the moderator who made it.
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { requireModerator } from "../../desk/auth.ts";
