@@ -13,7 +13,7 @@ export default defineConfig({
       },
       {
         // Local KV does not enforce KV's one write a second to a key, so the route tests let the ledger write as
-        // fast as it likes; test/worker/ledger-*.test.ts run the ledger against a KV double that enforces the rule.
+        // fast as it likes; test/worker/ledger/*.test.ts run the ledger against a KV double that enforces the rule.
         plugins: [
           cloudflareTest({
             wrangler: { configPath: "./wrangler.toml" },

@@ -1,5 +1,5 @@
 // The running cost of the comment service: the KV operations of each request (from worker/ as it is, checked against
-// the counts test/worker/kv-operations.test.ts measures) and the moderation ledger's Durable Object use, times a month
+// the counts test/worker/publish/kv-operations.test.ts measures) and the moderation ledger's Durable Object use, times a month
 // of traffic, at Cloudflare's published prices. docs/cost.md explains every figure and assumption. Prices:
 // - Workers and KV: developers.cloudflare.com/workers/platform/pricing and /kv/platform/pricing
 //   (/work/shared/research/platform-and-security.md §1-2).
@@ -77,7 +77,8 @@ const kv = (reads: number, writes: number, deletes: number, lists: number): KvOp
  * KV operations of each request type, from worker/ (http/routes/, publish/publisher.ts, publish/reconcile.ts,
  * publish/deploy-hook.ts). Moderation decides in the ledger and writes only what readers read, and only a value that
  * changed: the post's thread and the counts (2 writes, none for a pending comment rejected), plus the record's
- * erasure for a delete. No request lists KV but the crons: every five minutes the inbox (1 list), every hour the inbox and the next pages of the comment keys.
+ * erasure for a delete. No request lists KV but the crons: every five minutes the inbox (1 list), every hour the
+ * inbox and the next pages of the comment keys.
  */
 export function opsPerRequest(shape: StoreShape, billing: ReadBilling = "per-key"): Record<string, KvOps> {
   const { posts, storedComments, deployHook } = shape;

@@ -1,4 +1,4 @@
-// The "KV operations and cost" benchmark: runs test/worker/kv-operations.test.ts (the real worker and its ledger in
+// The "KV operations and cost" benchmark: runs test/worker/publish/kv-operations.test.ts (the real worker and its ledger in
 // workerd, the KV binding wrapped in a counter; the test asserts the counts), reads the counts it prints, checks that
 // the cost model (bench/cost-model.ts) predicts exactly those counts for every request it printed, and prices a month
 // of traffic with it, the moderation ledger's Durable Object included.
@@ -39,7 +39,7 @@ export interface KvCostResult {
   scenarios: CostScenario[];
 }
 
-const TEST_FILE = "test/worker/kv-operations.test.ts";
+const TEST_FILE = "test/worker/publish/kv-operations.test.ts";
 
 /** The store each measured request ran against in the test, and the model row that should predict it. */
 function testShapes(posts: number): Array<{ request: string; model: string; shape: StoreShape }> {
@@ -101,7 +101,7 @@ export async function benchKvCost(): Promise<KvCostResult> {
 
   // The blog this project is sized for: 1 million post views and 10,000 comments a month, on a site of 500 posts; after
   // one month (10,000 comments stored) and after a year (120,000). A moderated post holds its share of the comments
-  // stored (all counted as approved: the cautious side). The deploy hook on, as README recommends.
+  // stored (all counted as approved: the cautious side). The deploy hook on, as docs/deploy.md recommends.
   const scenarios = [10_000, 120_000].map((storedComments): CostScenario => {
     const shape: StoreShape = { posts: 500, storedComments, commentsOnPost: storedComments / 500, queueLength: 20, deployHook: true };
     const usage = monthlyUsage(DEFAULT_TRAFFIC, shape, "per-key");

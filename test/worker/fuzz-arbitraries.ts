@@ -11,7 +11,7 @@ export interface FuzzRequest {
   body: string | Uint8Array | null;
 }
 
-/** Ids the fuzz store is seeded with (see fuzz.test.ts), so generated admin actions hit real comments. */
+/** Ids the fuzz store is seeded with (see http/fuzz.test.ts), so generated admin actions hit real comments. */
 export const SEEDED_IDS = ["seed-approved", "seed-pending", "seed-rejected", "seed-reply", "seed-legacy", "seed-wordpress", "seed-blog"];
 
 /** Strings that broke comment systems before: controls, surrogates, bidi and zero-width marks, markup, odd URLs. */

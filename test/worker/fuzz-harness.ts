@@ -1,5 +1,5 @@
 // The fuzz tests' harness: the seed, a seeded store, and what every response and write must satisfy.
-// fuzz.test.ts (public API, submissions, schema) and admin-fuzz.test.ts (moderator API) share it.
+// http/fuzz.test.ts (public API, submissions, schema) and http/admin-fuzz.test.ts (moderator API) share it.
 import { env } from "cloudflare:workers";
 import { createExecutionContext, reset, waitOnExecutionContext } from "cloudflare:test";
 import fc from "fast-check";
