@@ -1,4 +1,4 @@
-// The moderator API as the page uses it (README "Moderator API"): every call carries the tab's bearer token, and
+// The moderator API as the page uses it (docs/api.md, "The moderator API"): every call carries the tab's bearer token, and
 // every failure becomes an ApiError carrying the server's `message`, which the page shows as it is.
 
 // The shapes come from the worker that serves this page, so the two cannot drift apart.

@@ -8,6 +8,6 @@ interface PostData {
 export default {
   layout: "post.njk",
   tags: ["posts"],
-  // The slug is the file name, wherever under posts/ the file sits (brief: /posts/<slug>/).
+  // The slug is the file name, wherever under posts/ the file sits (every post is published at /posts/<slug>/).
   permalink: (data: PostData) => `/posts/${data.page.fileSlug}/`,
 };

@@ -1,4 +1,4 @@
-// The site's metadata, in one place (brief: "Site metadata in one place"). Deploys override the two URLs with
+// The site's metadata, in one place. Deploys override the two URLs with
 // environment variables; the defaults are what `npm start` serves locally (site on :8080, worker on :8787).
 
 /** What every template sees as `site`. */

@@ -1,5 +1,5 @@
 // The moderation CLI's failures and the exit code each one ends with. Scripts rely on these codes, so they are
-// documented in the README's "Exit codes"; change both together.
+// documented in docs/moderation.md, "Exit codes"; change both together.
 
 export const EXIT_OK = 0;
 /** The command ran, but some ids or items failed (unknown id, a comment the worker refused). */

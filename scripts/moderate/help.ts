@@ -1,5 +1,5 @@
 // The moderation CLI's help texts, one per command, kept apart from the code so they read as documentation.
-// The README's "Moderation" section says the same at more length.
+// docs/moderation.md says the same at more length.
 
 export const USAGE = `Moderate blog comments from a terminal.
 
