@@ -1,7 +1,7 @@
 // The /admin moderation desk in Chromium, worked from the keyboard: tabs with counts, search, post
 // filter, paging, bulk actions, edit, reply as the blog, block, and the owner's rules. It drives the page and the
-// API contract only (README "Moderator API"), never a server's internals; it runs against the real worker under
-// `wrangler dev` (its ledger and local KV).
+// API contract only (docs/api.md, "The moderator API"), never a server's internals; it runs against the real worker
+// under `wrangler dev` (its ledger and local KV).
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { axeViolations, launchBrowser, NO_BROWSER_REASON } from "../support/browser.ts";

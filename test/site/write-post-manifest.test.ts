@@ -87,13 +87,16 @@ describe("buildManifest", () => {
 });
 
 describe("node scripts/write-post-manifest.ts", () => {
+  /** Runs the script as wrangler's [build] does, in the folder `root`, with `env` over this process's environment. */
+  const writeManifest = (root: string, env: Record<string, string>) =>
+    promisify(execFile)(process.execPath, [join(ROOT, "scripts/write-post-manifest.ts"), "posts", "out/posts.generated.json"], {
+      cwd: root,
+      env: { ...process.env, ...env },
+    });
+
   it("exits with status 1 and names the file and the key when a post is broken", async () => {
     const root = postsFolder({ "published-post.md": "published-post.md", "bad-date.md": "bad-date.md" });
-    const run = promisify(execFile)(
-      process.execPath,
-      [join(ROOT, "scripts/write-post-manifest.ts"), "posts", "out/posts.generated.json"],
-      { cwd: root, env: { ...process.env, GITHUB_ACTIONS: "false" } },
-    );
+    const run = writeManifest(root, { GITHUB_ACTIONS: "false" });
     await expect(run).rejects.toMatchObject({
       code: 1,
       stdout: "",
@@ -103,11 +106,7 @@ describe("node scripts/write-post-manifest.ts", () => {
 
   it("in GitHub Actions, also prints an error annotation on the line of the broken key", async () => {
     const root = postsFolder({ "published-post.md": "published-post.md", "2013/bad-date.md": "bad-date.md" });
-    const run = promisify(execFile)(
-      process.execPath,
-      [join(ROOT, "scripts/write-post-manifest.ts"), "posts", "out/posts.generated.json"],
-      { cwd: root, env: { ...process.env, GITHUB_ACTIONS: "true" } },
-    );
+    const run = writeManifest(root, { GITHUB_ACTIONS: "true" });
     await expect(run).rejects.toMatchObject({
       code: 1,
       stdout:
@@ -118,11 +117,7 @@ describe("node scripts/write-post-manifest.ts", () => {
 
   it("writes the manifest where it is told and says how many posts it found", async () => {
     const root = postsFolder({ "published-post.md": "published-post.md", "draft-post.md": "draft-post.md" });
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      [join(ROOT, "scripts/write-post-manifest.ts"), "posts", "out/posts.generated.json"],
-      { cwd: root },
-    );
+    const { stdout } = await writeManifest(root, {});
     expect(stdout).toBe("write-post-manifest: 1 post -> out/posts.generated.json\n");
     expect(Object.keys(JSON.parse(readFileSync(join(root, "out/posts.generated.json"), "utf8")).posts)).toEqual([
       "published-post",
