@@ -19,6 +19,8 @@ export interface CommentEntry {
   author: string;
   /** The commenter's website, when it is an http(s) URL (the thread links no other). */
   authorUri: string | null;
+  /** The permalink of the comment it answers, for readers that thread replies (RFC 4685), or null. */
+  inReplyTo: string | null;
   /** When it was written. Approved comments carry no later time: an entry's published and updated are this. */
   date: Date;
   /** The content as HTML: allow-listed tags only, every text escaped. The template escapes it again (type="html"). */
@@ -57,6 +59,7 @@ export function commentEntries(thread: readonly Comment[], post: { title: string
       const by = parent === undefined ? `Comment by ${author}` : `Reply by ${author} to ${parent}`;
       return {
         url: `${post.url}#comment-${comment.id}`,
+        inReplyTo: parent === undefined ? null : `${post.url}#comment-${comment.parentId}`,
         title: xmlSafe(`${by} on “${post.title}”`),
         author,
         authorUri: safeHref(comment.website),

@@ -48,6 +48,7 @@ interface AtomEntry {
   author: { name: string; uri?: string };
   link: AtomLink[];
   content: { "#text": string; "@_type": string };
+  "thr:in-reply-to"?: { "@_ref": string; "@_href": string };
 }
 interface AtomFeed { id: string; title: string; updated: string; author: { name: string }; link: AtomLink[]; entry: AtomEntry[] }
 
@@ -132,6 +133,12 @@ describe("/comments.xml, the whole site's comment feed", () => {
     expect([reply.published, reply.updated]).toEqual(["2026-03-05T09:00:00Z", "2026-03-05T09:00:00Z"]);
     expect(entryOf(siteFeed, "01A").title).toBe("Comment by Ada Lovelace on “Post 01”");
     expect(entryOf(siteFeed, "01A").author).toEqual({ name: "Ada Lovelace" });
+  });
+
+  it("points a reply at the comment it answers, for feed readers that thread (RFC 4685)", () => {
+    const parent = `${SITE_URL}/posts/post-01/#comment-01A`;
+    expect(entryOf(siteFeed, "01B")["thr:in-reply-to"]).toMatchObject({ "@_ref": parent, "@_href": parent });
+    expect(entryOf(siteFeed, "01A")["thr:in-reply-to"]).toBeUndefined();
   });
 
   it("links each entry to the comment's own anchor on its post page, which is also its stable id", () => {
