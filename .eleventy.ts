@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { addClientBundle } from "./site/client-bundle.ts";
 import { collectTags } from "./site/collections.ts";
 import { replies } from "./client/markup.ts";
+import { collectCommentFeeds, latestCommentEntries } from "./site/comment-feeds.ts";
 import { commentThreadHtml } from "./site/comment-thread.ts";
 import { DEFAULT_SNAPSHOT, loadBuildComments, type BuildComments } from "./site/comments-data.ts";
 import { skipDraftsUnlessPreview } from "./site/drafts.ts";
@@ -90,8 +91,12 @@ export default function configure(eleventyConfig: UserConfig): void {
   eleventyConfig.addFilter("threadOf", (comments: BuildComments, slug: string) => comments.threads[slug] ?? []);
   eleventyConfig.addFilter("commentThreadHtml", commentThreadHtml);
   eleventyConfig.addFilter("replies", replies);
+  eleventyConfig.addFilter("latestCommentEntries", latestCommentEntries);
 
   eleventyConfig.addCollection("tagList", collectTags);
+  // The comment feeds: one per post with approved comments, paginated into /posts/<slug>/comments.xml and merged
+  // into /comments.xml (site/comment-feeds.ts).
+  eleventyConfig.addCollection("commentFeeds", collectCommentFeeds);
 
   // `npm start` touches this file when a moderator acts (the local stand-in for a deploy hook), so the
   // approved comments reach the running site's static HTML within seconds.

@@ -91,8 +91,11 @@ export function cleanContent(nodes: readonly MarkupNode[]): MarkupNode[] {
   });
 }
 
-/** The comment's text: its content tree, or (a thread published before there was one) the text as it was written. */
-function body(comment: Comment): MarkupElement {
+/**
+ * The comment's text: its content tree, or (a thread published before there was one) the text as it was written.
+ * The thread draws it, and so do the comment feeds (site/comment-feeds.ts).
+ */
+export function commentContent(comment: Comment): MarkupElement {
   return h("div", { class: "comment-content" }, ...cleanContent(comment.content ?? [comment.body]));
 }
 
@@ -104,7 +107,7 @@ export function commentItem(comment: Comment, depth: number): MarkupElement {
   // The date is the comment's permalink; the blog's own replies (byBlog, set only by moderators) carry a badge.
   const time = h("a", { href: `#comment-${comment.id}` }, h("time", { datetime: comment.createdAt }, formatDate(comment.createdAt)));
   const badge = comment.byBlog ? [h("span", { class: "comment-badge" }, "Author"), " "] : [];
-  const article = h("article", { class: "comment-body" }, h("footer", { class: "comment-meta" }, author, " ", ...badge, time), body(comment));
+  const article = h("article", { class: "comment-body" }, h("footer", { class: "comment-meta" }, author, " ", ...badge, time), commentContent(comment));
   if (depth < MAX_DEPTH) {
     article.children.push(h("button", {
       type: "button", class: "comment-reply", "data-reply-to": comment.id, "aria-label": `Reply to ${comment.author}`, hidden: "",

@@ -14,6 +14,11 @@ export const LIST_SIZES = {
   home: 10,
   /** Both feeds, full text, as eleventy-base-blog does: readers poll them, and keep what they have seen. */
   feed: 20,
+  /**
+   * The comment feeds (site/comment-feeds.ts): the whole site's latest comments at /comments.xml, and each post's
+   * latest at /posts/<slug>/comments.xml. Comments are short, so more of them fit a feed than posts do.
+   */
+  commentFeed: 50,
 } as const;
 
 /**

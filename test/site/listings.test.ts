@@ -32,7 +32,7 @@ describe("byYear", () => {
 });
 
 describe("LIST_SIZES", () => {
-  it("shows the latest 10 posts on the home page and 20 in the feeds", () => {
-    expect(LIST_SIZES).toEqual({ home: 10, feed: 20 });
+  it("shows the latest 10 posts on the home page, 20 in the feeds, and 50 comments in the comment feeds", () => {
+    expect(LIST_SIZES).toEqual({ home: 10, feed: 20, commentFeed: 50 });
   });
 });
