@@ -15,6 +15,10 @@ export interface BuildSizeResult {
   projectMsPerPost: number;
   baselineMsPerPost: number;
   ratio: number;
+  /** Median CPU time (user + system) of each target, and their ratio: steadier than wall time on a busy machine. */
+  projectCpuMs: number | null;
+  baselineCpuMs: number | null;
+  cpuRatio: number | null;
   projectPeakRssMiB: number | null;
   baselinePeakRssMiB: number | null;
   /** Project peak RSS over the baseline's (medians), or null when either could not be measured. */
@@ -24,6 +28,8 @@ export interface BuildSizeResult {
   baselineOutputBytes: number;
   projectRunsMs: number[];
   baselineRunsMs: number[];
+  projectRunsCpuMs: (number | null)[];
+  baselineRunsCpuMs: (number | null)[];
 }
 
 export interface SiteBuildResult {
@@ -71,11 +77,15 @@ export async function benchSiteBuild(sizes: readonly number[], runs: number, see
     for (let i = 0; i < runs; i++) {
       projectRuns.push(await buildOnce(project, posts));
       baselineRuns.push(await buildOnce(baseline, posts));
-      log(`  site build N=${posts} run ${i + 1}/${runs}: project ${Math.round(projectRuns.at(-1)!.ms)} ms, bare ${Math.round(baselineRuns.at(-1)!.ms)} ms`);
+      const [p, b] = [projectRuns.at(-1)!, baselineRuns.at(-1)!];
+      log(`  site build N=${posts} run ${i + 1}/${runs}: project ${Math.round(p.ms)} ms (CPU ${p.cpuMs} ms), bare ${Math.round(b.ms)} ms (CPU ${b.cpuMs} ms)`);
     }
     const projectMs = median(projectRuns.map((r) => r.ms));
     const baselineMs = median(baselineRuns.map((r) => r.ms));
     const peak = (list: { peakRssMiB: number | null }[]) => (list.every((r) => r.peakRssMiB !== null) ? median(list.map((r) => r.peakRssMiB!)) : null);
+    const cpu = (list: { cpuMs: number | null }[]) => (list.every((r) => r.cpuMs !== null) ? median(list.map((r) => r.cpuMs!)) : null);
+    const projectCpu = cpu(projectRuns);
+    const baselineCpu = cpu(baselineRuns);
     const projectPeak = peak(projectRuns);
     const baselinePeak = peak(baselineRuns);
     results.push({
@@ -86,6 +96,9 @@ export async function benchSiteBuild(sizes: readonly number[], runs: number, see
       projectMsPerPost: round(projectMs / posts, 3),
       baselineMsPerPost: round(baselineMs / posts, 3),
       ratio: round(projectMs / baselineMs),
+      projectCpuMs: projectCpu,
+      baselineCpuMs: baselineCpu,
+      cpuRatio: projectCpu && baselineCpu ? round(projectCpu / baselineCpu) : null,
       projectPeakRssMiB: projectPeak,
       baselinePeakRssMiB: baselinePeak,
       rssRatio: projectPeak && baselinePeak ? round(projectPeak / baselinePeak) : null,
@@ -93,6 +106,8 @@ export async function benchSiteBuild(sizes: readonly number[], runs: number, see
       baselineOutputBytes: baselineRuns[0]!.outputBytes,
       projectRunsMs: projectRuns.map((r) => round(r.ms, 0)),
       baselineRunsMs: baselineRuns.map((r) => round(r.ms, 0)),
+      projectRunsCpuMs: projectRuns.map((r) => r.cpuMs),
+      baselineRunsCpuMs: baselineRuns.map((r) => r.cpuMs),
     });
   }
   const first = results[0]!;

@@ -26,6 +26,7 @@ const int = (n: number) => Math.round(n).toLocaleString("en-GB");
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const times = (n: number) => `${n.toFixed(2)}x`;
 const verdict = (ok: boolean) => (ok ? "met" : "**NOT met**");
+const cpu = (ms: number | null) => (ms === null ? "n/a" : `${int(ms)} ms`);
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 const mib = (n: number | null) => (n === null ? "n/a" : `${int(n)} MiB`);
 
@@ -38,9 +39,9 @@ function siteRows(site: SiteBuildResult): Row[] {
   const rows: Row[] = site.sizes.flatMap((s): Row[] => [
     [
       `Site build, N = ${int(s.posts)} (median of ${s.runs})`,
-      `${int(s.projectMs)} ms (${s.projectMsPerPost.toFixed(2)} ms/post), ${mb(s.projectOutputBytes)} written`,
-      `bare Eleventy ${int(s.baselineMs)} ms (${s.baselineMsPerPost.toFixed(2)} ms/post), ${mb(s.baselineOutputBytes)}`,
-      times(s.ratio),
+      `${int(s.projectMs)} ms (${s.projectMsPerPost.toFixed(2)} ms/post; CPU ${cpu(s.projectCpuMs)}), ${mb(s.projectOutputBytes)} written`,
+      `bare Eleventy ${int(s.baselineMs)} ms (${s.baselineMsPerPost.toFixed(2)} ms/post; CPU ${cpu(s.baselineCpuMs)}), ${mb(s.baselineOutputBytes)}`,
+      `${times(s.ratio)}${s.cpuRatio === null ? "" : ` (CPU ${times(s.cpuRatio)})`}`,
       s === largest ? "<= 1.25x" : "",
       s === largest ? verdict(s.ratio <= 1.25) : "",
     ],
