@@ -1,5 +1,5 @@
 // `npm run bench`: build speed, rebuild time, page weight, API throughput, time to comments, KV cost and how a
-// moderation action scales with the comments stored, each next to a baseline measured in the same run. Prints a Markdown table (README "Performance") and
+// moderation action scales with the comments stored, each next to a baseline measured in the same run. Prints a Markdown table (docs/benchmarks.md) and
 // writes bench/results.json. `npm run bench -- --quick` runs everything smaller (under a minute).
 //
 // Options: --quick   smaller sizes, fewer runs, shorter loads

@@ -1,4 +1,4 @@
-// The results as one Markdown table (printed by `npm run bench`, pasted into the README's Performance section):
+// The results as one Markdown table (printed by `npm run bench`, pasted into docs/benchmarks.md):
 // every measurement next to its same-run baseline, the ratio, the issue's target and whether it is met.
 import type { ApiResult, Comparison } from "./api-throughput.ts";
 import type { KvCostResult } from "./kv-cost.ts";
