@@ -46,14 +46,16 @@ export default function configure(eleventyConfig: UserConfig): void {
     eleventyConfig.ignores.add(join(input, entry.isDirectory() ? `${entry.name}/**` : entry.name));
   }
 
-  const site = readSiteMetadata(process.env);
+  // Global data is frozen: Eleventy deep-copies every unfrozen global object into each page's data, so the
+  // comments of every post would be copied once for every page (https://github.com/11ty/eleventy-utils, Merge.js).
+  const site = Object.freeze(readSiteMetadata(process.env));
   eleventyConfig.addGlobalData("site", site);
   // How many posts the home page and the feeds show (site/listings.ts).
-  eleventyConfig.addGlobalData("lists", LIST_SIZES);
+  eleventyConfig.addGlobalData("lists", Object.freeze(LIST_SIZES));
   // Approved comments, drawn into the pages at build time: one request to the comment service per build,
   // falling back to the last snapshot when it cannot be reached (site/comments-data.ts).
-  eleventyConfig.addGlobalData("comments", () =>
-    loadBuildComments({ apiUrl: site.commentsApiUrl, snapshotPath: process.env.COMMENTS_SNAPSHOT ?? DEFAULT_SNAPSHOT }),
+  eleventyConfig.addGlobalData("comments", async () =>
+    Object.freeze(await loadBuildComments({ apiUrl: site.commentsApiUrl, snapshotPath: process.env.COMMENTS_SNAPSHOT ?? DEFAULT_SNAPSHOT })),
   );
 
   // Typed directory data (posts/posts.11tydata.ts), imported once a build (site/ts-data.ts). Data files are only

@@ -1,7 +1,8 @@
 // A deterministic generator of synthetic posts for the build benchmarks: the same seed
 // and count always give byte-identical files, so two runs (and the project and the bare baseline) build exactly
-// the same input. Each post is about 600 words of Markdown with headings, lists, links, inline and fenced code,
-// and front matter the site's schema accepts (title, date, author, tags, intro).
+// the same input. Each post is about 630 words of Markdown with headings, lists, links, emphasis, inline and fenced
+// code, and quotes, and front matter the site's schema accepts (title, date, author, tags). One post in four has an
+// `intro`; the others are summarised from their first paragraph, as every post written without one is.
 //
 // Usage: node bench/generate-posts.ts <outDir> [count=1000] [seed=7]
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -53,7 +54,10 @@ function words(random: Random, count: number): string[] {
 
 function sentence(random: Random): string {
   const parts = words(random, between(random, 8, 16));
-  if (random() < 0.15) parts[between(random, 1, parts.length - 1)] = `\`${pick(random, WORDS)}\``;
+  const roll = random();
+  if (roll < 0.15) parts[between(random, 1, parts.length - 1)] = `\`${pick(random, WORDS)}\``;
+  else if (roll < 0.25) parts[between(random, 1, parts.length - 1)] = `*${pick(random, WORDS)}*`;
+  else if (roll < 0.3) parts[between(random, 1, parts.length - 1)] = `**${pick(random, WORDS)} ${pick(random, WORDS)}**`;
   return `${capitalise(parts.join(" "))}.`;
 }
 
@@ -79,7 +83,8 @@ export function generatePost(random: Random, index: number): { slug: string; sou
   const day = new Date(Date.UTC(2010, 0, 1) + between(random, 0, 5000) * 86_400_000).toISOString().slice(0, 10);
   const tags = [...new Set(Array.from({ length: between(random, 1, 3) }, () => pick(random, TAGS)))];
   const blocks: string[] = [];
-  const target = 600;
+  // Sections are added until the words reach this; the last section takes a post to about 630 words on average.
+  const target = 560;
   let section = 0;
   while (countWords(blocks.join("\n\n")) < target) {
     if (section > 0) blocks.push(`## ${capitalise(words(random, between(random, 2, 5)).join(" "))}`);
@@ -90,6 +95,7 @@ export function generatePost(random: Random, index: number): { slug: string; sou
       const [language, code] = pick(random, CODE_SNIPPETS);
       blocks.push(`\`\`\`${language}\n${code}\n\`\`\``);
     }
+    if (section % 4 === 3) blocks.push(`> ${sentence(random)}\n> ${sentence(random)}`);
     blocks.push(paragraph(random, false));
     section++;
   }
@@ -98,7 +104,7 @@ export function generatePost(random: Random, index: number): { slug: string; sou
     `title: "${title}"`,
     `date: ${day}`,
     `author: "${pick(random, AUTHORS)}"`,
-    `intro: "${sentence(random)}"`,
+    ...(random() < 0.25 ? [`intro: "${sentence(random)}"`] : []),
     `tags: [${tags.map((t) => `"${t}"`).join(", ")}]`,
     "---",
   ].join("\n");

@@ -27,20 +27,26 @@ export interface TimedRun {
   ms: number;
   /** Peak resident set size of the child, in MiB (null when it could not be measured). */
   peakRssMiB: number | null;
+  /**
+   * CPU time of the child (user + system), in ms, or null without GNU time. Other jobs on a shared machine stretch
+   * wall time far more than the CPU time a build needs.
+   */
+  cpuMs: number | null;
   output: string;
 }
 
 const GNU_TIME = "/usr/bin/time";
 
 /**
- * Runs a command to completion and measures its wall time and peak RSS. With GNU time (`/usr/bin/time -f %M`)
- * the peak is the kernel's own figure; without it, /proc/<pid>/status VmHWM is polled every 20 ms.
+ * Runs a command to completion and measures its wall time, peak RSS and CPU time. With GNU time
+ * (`/usr/bin/time -f "%M %U %S"`) these are the kernel's own figures; without it, the peak is /proc/<pid>/status
+ * VmHWM polled every 20 ms, and the CPU time is not measured.
  * Rejects when the command fails, with its output.
  */
 export async function runTimed(command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<TimedRun> {
   const useTime = existsSync(GNU_TIME);
   const timeFile = useTime ? join(mkdtempSync(join(SCRATCH, "bench-time-")), "rss") : "";
-  const [file, argv] = useTime ? [GNU_TIME, ["-f", "%M", "-o", timeFile, command, ...args]] : [command, args];
+  const [file, argv] = useTime ? [GNU_TIME, ["-f", "%M %U %S", "-o", timeFile, command, ...args]] : [command, args];
   const started = performance.now();
   const { child, output } = spawnGroup(file, argv, { cwd: options.cwd, env: options.env ?? process.env });
   const stop = onCleanup(() => stopGroup(child));
@@ -55,11 +61,14 @@ export async function runTimed(command: string, args: string[], options: { cwd: 
   await stop();
   if (code !== 0) throw new Error(`${command} ${args.join(" ")} exited with ${code}:\n${output().slice(-4000)}`);
   let peakKiB: number | null = polledKiB || null;
+  let cpuMs: number | null = null;
   if (useTime) {
-    peakKiB = Number(readFileSync(timeFile, "utf8").trim().split("\n").pop());
+    const [maxRssKiB, userSeconds, systemSeconds] = readFileSync(timeFile, "utf8").trim().split("\n").pop()!.split(" ").map(Number);
+    peakKiB = maxRssKiB!;
+    cpuMs = round((userSeconds! + systemSeconds!) * 1000, 0);
     rmSync(join(timeFile, ".."), { recursive: true, force: true });
   }
-  return { ms, peakRssMiB: peakKiB === null ? null : round(peakKiB / 1024, 1), output: output() };
+  return { ms, peakRssMiB: peakKiB === null ? null : round(peakKiB / 1024, 1), cpuMs, output: output() };
 }
 
 function readVmHwmKiB(pid: number | undefined): number {

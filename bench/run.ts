@@ -4,6 +4,8 @@
 //
 // Options: --quick   smaller sizes, fewer runs, shorter loads
 //          --only=site,rebuild,weight,api,browser,kv,moderation   run some sections (rebuild needs site)
+//          --posts=N[,N]  the site build's numbers of generated posts (default 1000,4000; rebuild uses the first)
+//          --runs=N  timed builds of each target per size, after one warm-up (default 5)
 //          --seed=N  the post generator's seed (default 7)
 import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, release, totalmem } from "node:os";
@@ -36,7 +38,7 @@ interface Sizes {
 /** Every size is here, so the quick run is the full run scaled down, not a different benchmark. */
 const FULL: Sizes = {
   buildPosts: [1_000, 4_000],
-  buildRuns: 3,
+  buildRuns: 5,
   rebuildEdits: 5,
   api: { threadComments: 20, getConnections: 50, getSeconds: 10, warmupSeconds: 2, posts: 500, postConnections: 20, rounds: 5 },
   browserLoads: 10,
@@ -54,9 +56,30 @@ const SECTIONS = ["kv", "weight", "site", "rebuild", "api", "browser", "moderati
 type Section = (typeof SECTIONS)[number];
 
 const { values } = parseArgs({
-  options: { quick: { type: "boolean", default: false }, only: { type: "string" }, seed: { type: "string" } },
+  options: {
+    quick: { type: "boolean", default: false },
+    only: { type: "string" },
+    posts: { type: "string" },
+    runs: { type: "string" },
+    seed: { type: "string" },
+  },
 });
-const sizes = values.quick ? QUICK : FULL;
+
+/** A whole number of at least 1 from the command line, or exit naming the option. */
+function countOption(name: string, text: string): number {
+  const n = Number(text.trim());
+  if (!Number.isInteger(n) || n < 1) {
+    console.error(`--${name}: expected whole numbers of at least 1, got "${text}"`);
+    process.exit(2);
+  }
+  return n;
+}
+
+const sizes: Sizes = {
+  ...(values.quick ? QUICK : FULL),
+  ...(values.posts === undefined ? {} : { buildPosts: values.posts.split(",").map((n) => countOption("posts", n)) }),
+  ...(values.runs === undefined ? {} : { buildRuns: countOption("runs", values.runs) }),
+};
 const seed = values.seed === undefined ? DEFAULT_SEED : Number(values.seed);
 const only = new Set((values.only?.split(",") ?? SECTIONS).map((s) => s.trim()));
 const unknown = [...only].filter((s) => !SECTIONS.includes(s as Section));

@@ -1,8 +1,9 @@
 // The small pure helpers behind the templates: site metadata, dates, URLs, tags, summaries, structured data.
+import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import { absoluteUrl, isoDate, jsonForScript, readableDate, userTags } from "../../site/filters.ts";
 import MarkdownIt from "markdown-it";
-import { configureMarkdown, excerptOf } from "../../site/markdown.ts";
+import { configureMarkdown, excerptOf, firstParagraphText, markdown } from "../../site/markdown.ts";
 import { readSiteMetadata } from "../../site/metadata.ts";
 
 describe("readSiteMetadata", () => {
@@ -77,6 +78,31 @@ describe("excerptOf", () => {
 
   it("reads an indented paragraph as a paragraph, as Eleventy renders it (indented code blocks are off)", () => {
     expect(excerptOf("    An indented first paragraph.")).toBe("An indented first paragraph.");
+  });
+
+  it("reads a link whose reference is defined at the end of a long post as a link", () => {
+    const post = `See [the programme][p] for details.\n\n${"Filler text. ".repeat(200)}\n\n[p]: https://example.org/p`;
+    expect(excerptOf(post)).toBe("See the programme for details.");
+  });
+
+  // Blocks that end only where a later line says (fences, quotes, setext headings, tables, HTML, references), long
+  // enough that a post crosses the point where the excerpt stops reading, joined by LF or CRLF line breaks.
+  const filler = (n: number) => "Leadership *matters* in `care`, see [the academy](https://example.org/a). ".repeat(n).trim();
+  const block = fc.oneof(
+    fc.integer({ min: 1, max: 12 }).map(filler),
+    fc.constantFrom(
+      "# A heading", "A setext heading\n===", "A setext heading\n---", "---", "    indented text",
+      "- an item\n- another item", "1. first\n2. second\n\n   a second paragraph", "- item\nlazy line",
+      "> quoted\nlazy continuation", "> quoted\n>\n> second", "```\ncode\n\nmore code\n```", "```sh\nan unclosed fence",
+      "<div>\n<p>HTML</p>\n</div>", "<!-- a comment -->", "| a | b |\n| --- | --- |\n| 1 | 2 |", "a | b\n--- | ---",
+      "See [the reference][r] and [r].", "[r]: https://example.org/r", "- [r]: https://example.org/in-a-list", "",
+    ),
+  );
+  const post = fc.tuple(fc.array(block, { maxLength: 8 }), fc.constantFrom("\n\n", "\n", "\r\n\r\n", "\r\n"))
+    .map(([blocks, gap]) => blocks.join(gap).replaceAll("\n", gap.startsWith("\r") ? "\r\n" : "\n"));
+
+  test.prop([post], { numRuns: 3000 })("gives the first paragraph a parse of the whole post gives, whatever follows it", (source) => {
+    expect(excerptOf(source, Number.MAX_SAFE_INTEGER)).toBe(firstParagraphText(markdown.parse(source, {})));
   });
 });
 
