@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { htmlToText } from "../../scripts/moderate/html-text.ts";
 import { planImport } from "../../scripts/moderate/import/plan.ts";
+import { parseMap } from "../../scripts/moderate/import/url-map.ts";
 import { isWxr, parseWxr } from "../../scripts/moderate/import/wxr.ts";
 import { toHtml } from "../../site/comment-thread.ts";
 import { renderContent } from "../../worker/render/content.ts";
@@ -191,3 +192,38 @@ function comment(c: { id: number; parent?: number; date?: string; body?: string;
 <wp:comment_approved><![CDATA[1]]></wp:comment_approved><wp:comment_type><![CDATA[]]></wp:comment_type>
 <wp:comment_parent>${c.parent ?? 0}</wp:comment_parent></wp:comment>`;
 }
+
+describe("a WordPress theme-unit-test export", () => {
+  const THEME = readFileSync(join(import.meta.dirname, "..", "fixtures", "wxr", "theme-unit-test.xml"), "utf8");
+  const rules = parseMap("https://wpthemetestdata.wordpress.com/2012/01/03/template-comments/ local-leadership-capabilities");
+  const themePlan = planImport(parseWxr(THEME), rules, POSTS);
+  const theme = (id: string) => themePlan.comments.find((c) => c.id === id)!;
+
+  it("imports its pending comments pending and its approved ones approved; spam, trash and the pingback are counted", () => {
+    expect(themePlan.comments.map((c) => [c.id, c.status, c.parentId])).toEqual([
+      ["wp-881", "approved", null],
+      ["wp-882", "pending", "wp-881"],
+      ["wp-883", "pending", null],
+      [expect.stringMatching(/^wordpress-/), "approved", null],
+      ["wp-886", "approved", expect.stringMatching(/^wordpress-/)],
+    ]);
+    expect(themePlan).toMatchObject({ byStatus: { approved: 2, pending: 2, spam: 1, deleted: 1 }, notComments: 1, placeholders: 1 });
+    expect(theme("wp-886")).toMatchObject({ byBlog: true, createdAt: "2013-03-16T09:00:00.000Z" });
+  });
+
+  it("imports the long formatted comment whole, headings as text, its lists, quote and code kept", () => {
+    const long = theme("wp-881");
+    expect(long.body.length).toBeGreaterThan(7000);
+    expect(long.body).toBe(/<wp:comment_content><!\[CDATA\[([\s\S]*?)\]\]>/.exec(THEME)![1]);
+    const html = renderContent(long.body, long.format).map(toHtml).join("");
+    expect(html).toMatch(/^<p>What we learned in a year<\/p><p>Leadership in a busy ward/);
+    expect(html).toContain("<ol><li>What matters most to the people we care for?</li>");
+    expect(html).toContain("<ul><li>Handovers started on time<ul><li>morning</li><li>evening</li></ul></li>");
+    expect(html).toContain("<blockquote><p>So we changed the order.");
+    // The renderer keeps code's lines (not their indentation) and a table's rows as lines of text.
+    expect(html).toContain("<code>every Monday:<br>print the three charts<br>");
+    expect(html).toContain("<p>Handovers on time61%88%</p>");
+    expect(html).not.toMatch(/<h[1-6]|<table|<td|<th/);
+    expect(html).toContain("The end.</p>");
+  });
+});

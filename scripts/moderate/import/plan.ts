@@ -193,7 +193,8 @@ function parentsFirst(comments: readonly ImportComment[], byId: ReadonlyMap<stri
     state.set(id, "done");
     ordered.push(comment);
   };
-  for (const comment of [...comments].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id!.localeCompare(b.id!))) visit(comment);
+  const byTime = (a: ImportComment, b: ImportComment) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id! < b.id! ? -1 : a.id! > b.id! ? 1 : 0);
+  for (const comment of [...comments].sort(byTime)) visit(comment);
   return ordered;
 }
 

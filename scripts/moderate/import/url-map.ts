@@ -27,9 +27,9 @@ export function normaliseUrl(url: string): string {
   return path.toLowerCase().replace(/\/index\.(?:html?|php)$/, "").replace(/\/+$/, "") || "/";
 }
 
-/** The last segment of a normalised path: the slug it names. */
+/** The last segment of a normalised path, less a page extension (Blogger's "my-post.html"): the slug it names. */
 export function slugOf(path: string): string {
-  return path.split("/").filter(Boolean).at(-1) ?? "";
+  return (path.split("/").filter(Boolean).at(-1) ?? "").replace(/\.(?:html?|php|aspx?)$/, "");
 }
 
 /** Reads a rules file; a line that is neither form is an error naming the file and the line. */
