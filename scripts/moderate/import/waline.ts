@@ -1,8 +1,8 @@
 // Waline's export (Dashboard → Import/Export): `{type:"waline", version:1, data:{Comment, Counter, Users}}`. A
 // comment has `objectId`, `comment` (Markdown), `insertedAt`, `mail`, `nick`, `link`, `pid` (the parent), `rid`
 // (the thread's root), `status` (approved, waiting, spam) and `url` (a path). `ip`, `ua` and `like` are never read.
-// Time zone: `insertedAt` is ISO with `Z` from LeanCloud, CloudBase and MongoDB; a SQL-backed Waline writes it
-// without a zone, in UTC (Waline's servers run in UTC by default), so a zone-less time is read as UTC.
+// Time zone: `insertedAt` is ISO with `Z` from LeanCloud, CloudBase and MongoDB. A SQL-backed Waline writes it
+// without a zone; the export does not say which, so a zone-less time is read as UTC (the docs say to check one).
 import { checkRecord, type ParsedSource, str, strOrNull, toUtc } from "./record.ts";
 
 type Json = Record<string, unknown>;
