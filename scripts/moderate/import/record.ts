@@ -56,8 +56,8 @@ export function checkRecord(input: unknown, where: string): ImportRecord {
 
 /**
  * A time as UTC ISO, from the forms sources write: epoch seconds (or milliseconds), ISO 8601 with `Z` or an
- * offset, "YYYY-MM-DD HH:MM:SS -0700" (Go's layout, Artalk), and a zone-less time, which `zoneless` says how
- * to read (every caller reads it as UTC and says why). Null when it is no time at all.
+ * offset, "YYYY-MM-DD HH:MM:SS -0700" (Go's layout, Artalk), and a zone-less time, read as UTC (each parser's
+ * comment says why that is right for its source). Null when it is no time at all.
  */
 export function toUtc(value: unknown): string | null {
   if (typeof value === "number" && Number.isFinite(value)) return fromMs(value > 1e11 ? value : value * 1000);
