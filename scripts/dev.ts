@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { stopGroup } from "./process-group.ts";
 import { createAdminClient } from "./moderate/api.ts";
 import { readDevVar } from "./moderate/config.ts";
-import { importFile, loadImportFile } from "./moderate/import.ts";
+import { postsOnWorker, prepareImport, sendImport } from "./moderate/import.ts";
 
 const ROOT = join(import.meta.dirname, "..");
 const SITE_PORT = Number(process.env.PORT ?? 8080);
@@ -81,7 +81,8 @@ async function waitForWorker(): Promise<void> {
 
 /** Imports the comments that came from the old site, as `npm run moderate -- import` would (idempotent). */
 async function importSeed(token: string): Promise<void> {
-  const report = await importFile(createAdminClient({ url: COMMENTS_API_URL, token }), loadImportFile(SEED));
+  const client = createAdminClient({ url: COMMENTS_API_URL, token });
+  const report = await sendImport(client, await prepareImport(SEED, {}, (slugs) => postsOnWorker(client, slugs)), {});
   if (report.problems.length > 0) throw new Error(`Importing comments/seed.json failed: ${report.problems.join("; ")}`);
 }
 

@@ -24,6 +24,8 @@ export type ImportComment = Omit<AdminComment, "id" | "status" | "moderatedAt"> 
 export interface ImportResult {
   imported: number;
   skipped: number;
+  /** Entries whose id was deleted here: left deleted unless `restoreDeleted`. */
+  keptDeleted: number;
 }
 
 /** The worker refused an import batch (all-or-nothing); `fields` names each problem as "<index>.<field>". */
@@ -52,7 +54,7 @@ export interface AdminClient {
   spam(id: string): Promise<void>;
   remove(id: string): Promise<void>;
   exportAll(): Promise<AdminComment[]>;
-  importComments(comments: readonly ImportComment[]): Promise<ImportResult>;
+  importComments(comments: readonly ImportComment[], options?: { restoreDeleted?: boolean }): Promise<ImportResult>;
   migrateStep(cursor: string | null): Promise<MigrateStep>;
   /** Whether the site has this post (the public thread answers 404 for an unknown one). */
   postExists(slug: string): Promise<boolean>;
@@ -167,8 +169,8 @@ export function createAdminClient(config: CliConfig): AdminClient {
     async exportAll() {
       return (await readJson(await call("GET", "/api/admin/export"), "Export")) as AdminComment[];
     },
-    async importComments(comments) {
-      const response = await call("POST", "/api/admin/import", comments);
+    async importComments(comments, options = {}) {
+      const response = await call("POST", `/api/admin/import${options.restoreDeleted ? "?restoreDeleted=1" : ""}`, comments);
       if (response.status === 422) {
         const error = await readError(response);
         throw new ImportRefusedError(error.message, error.fields);

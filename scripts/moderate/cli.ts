@@ -8,7 +8,9 @@ import { DESK_COMMANDS } from "./desk.ts";
 import { MissingTokenError, resolveConfig } from "./config.ts";
 import { CliError, EXIT_AUTH, EXIT_FAILED, EXIT_OK, EXIT_USAGE, ItemError, UsageError } from "./errors.ts";
 import { COMMAND_HELP, USAGE } from "./help.ts";
-import { importFile, loadImportFile, summariseImport } from "./import.ts";
+import { postsInCheckout, postsOnWorker, prepareImport, previewImport, sendImport } from "./import.ts";
+import { FORMATS as IMPORT_FORMATS, type FormatName } from "./import/read.ts";
+import { formatImportReport } from "./import/report.ts";
 import { formatComment, formatTable } from "./table.ts";
 
 /** Every command the CLI knows, by name: the one list `runCli`, the help and the docs test read. */
@@ -59,20 +61,32 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
   import: {
-    options: { "dry-run": { type: "boolean", short: "n" } },
+    options: {
+      "dry-run": { type: "boolean", short: "n" },
+      json: { type: "boolean" },
+      format: { type: "string", short: "f" },
+      map: { type: "string", short: "m" },
+      "restore-deleted": { type: "boolean" },
+    },
     min: 1,
     many: false,
     async run({ values, positionals }, io, client) {
-      const file = loadImportFile(positionals[0] ?? "");
-      if (values["dry-run"]) {
-        if (file.comments.length > 0) io.out(formatTable(file.comments, io.columns));
-        const preview = { imported: file.comments.length, alreadyThere: 0, unknownPosts: new Map() };
-        io.out(summariseImport(preview, file.skipped, "would import"));
-        return EXIT_OK;
-      }
-      const report = await importFile(client(), file);
+      const format = values.format === undefined ? undefined : String(values.format);
+      if (format !== undefined && !(IMPORT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${IMPORT_FORMATS.join(", ")}`);
+      const options = { format: format as FormatName | undefined, map: values.map === undefined ? undefined : String(values.map), restoreDeleted: values["restore-deleted"] === true };
+      const file = positionals[0] ?? "";
+      const dryRun = values["dry-run"] === true;
+      // A dry run needs no worker: without a token it maps threads to the posts of this checkout.
+      const hasToken = Boolean(io.env.MODERATOR_TOKEN?.trim());
+      const exists = async (slugs: string[]) => (dryRun && !hasToken ? postsInCheckout(slugs) : postsOnWorker(client(), slugs));
+      const prepared = await prepareImport(file, options, exists);
+      const report = dryRun ? previewImport(prepared) : await sendImport(client(), prepared, options);
       for (const problem of report.problems) io.err(problem);
-      io.out(summariseImport(report, file.skipped));
+      if (values.json) io.out(JSON.stringify(report, null, 2));
+      else {
+        if (dryRun && !prepared.plan && prepared.comments.length > 0) io.out(formatTable(prepared.comments, io.columns));
+        io.out(formatImportReport(report).join("\n"));
+      }
       return report.problems.length > 0 ? EXIT_FAILED : EXIT_OK;
     },
   },

@@ -13,7 +13,7 @@ Commands:
   spam <id>...                              mark comments as spam (kept, never shown or counted)
   delete <id>...                            remove comments for good
   export [--output <file>]                  every comment and the audit log as JSON (import reads it)
-  import <file> [--dry-run]                 a JSON export (a backup) or a WordPress export (WXR)
+  import <file> [--dry-run] [--map <file>]  another system's export (WordPress, Disqus, Isso, Remark42, ...) or a backup
   migrate [--cursor <cursor>]               bring a v1 store's comments into the moderation ledger
   moderators add|list|revoke                named moderators, each with their own token (owners only)
   rules list|add|remove                     hold or mark spam on arrival (owners add and remove)
@@ -67,19 +67,31 @@ With npm, add -s so npm's own banner stays out of the file: npm run -s moderate 
 Options:
   -o, --output <file>  write to this file instead of standard output`,
 
-  import: `Usage: npm run moderate -- import <file> [--dry-run]
+  import: `Usage: npm run moderate -- import <file> [--format <name>] [--map <file>] [--dry-run] [--json] [--restore-deleted]
 
-Imports comments into the worker. The file is either
-  - what \`export\` writes (or an older export's JSON array of comments): a backup comes back as it was (each entry keeps its status;
-    an entry without a status is approved), or
-  - a WordPress export (WXR, Tools > Export): approved comments become approved comments on the post
-    with the same slug (wp:post_name); pending, spam and trashed comments, pingbacks, comments over
-    5000 characters and comments on posts this site does not have are skipped and counted.
-Importing the same file again changes nothing: ids already stored are skipped, and WordPress comments
-keep their ids as wp-<comment_id>.
+Imports comments into the worker. The format is told from the content (gzipped or not):
+  wxr         a WordPress export (Tools > Export)
+  disqus      a Disqus export (XML)
+  isso        an Isso database (the SQLite file of isso.cfg's dbpath)
+  remark42    a Remark42 backup (gzipped JSON lines)
+  commento    a Commento export; comentario: a Comentario export (v1 or v3)
+  artalk      an Artalk export (Artrans JSON)
+  waline      a Waline export (JSON)
+  staticman   a folder of Staticman comment files (YAML, JSON or front matter)
+  json        what \`export\` writes (a backup comes back as it was)
+Approved comments arrive approved and pending ones pending; spam and deleted ones are skipped and counted, and
+a reply to one of them stays in place under a "[deleted]" placeholder. Each thread goes to the post whose slug
+is the last part of its old address; a thread that finds no post is reported with its address, never guessed.
+Running the same import again adds nothing, and never brings back a comment deleted here.
+See docs/moderation.md, "Importing comments".
 
 Options:
-  -n, --dry-run  show what would be imported without sending anything`,
+  -f, --format <name>  read the file as this format instead of telling it from the content
+  -m, --map <file>     map old addresses to posts: "old new" lines (a trailing * maps a prefix) or
+                       Disqus URL-mapper "old,new" rows
+  -n, --dry-run        show the report without sending anything (needs no token: uses this checkout's posts)
+      --json           print the report as JSON
+      --restore-deleted  bring back comments deleted here that the file holds (restoring a backup on purpose)`,
 
   migrate: `Usage: npm run moderate -- migrate [--cursor <cursor>]
 

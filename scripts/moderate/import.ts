@@ -1,114 +1,138 @@
-// `moderate import <file>`: reads a JSON export or a WordPress export (WXR), told apart by content rather than by
-// file name, and sends it to the worker in batches its import endpoint accepts. Each batch is all-or-nothing on
-// the worker's side, so a refused batch is reported entry by entry and the rest still go.
-import { readFileSync } from "node:fs";
+// `moderate import <file>`: reads another system's export (or our own), plans the whole import before anything
+// is sent (threads mapped, ids derived, parents resolved, every entry checked against the worker's schema), then
+// sends it in batches the worker's import endpoint accepts. Each batch is all-or-nothing on the worker's side and
+// every id is derived from the source, so a run that stops part-way is completed by running it again.
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { ImportRefusedError, type AdminClient, type ImportComment } from "./api.ts";
-import { UsageError } from "./errors.ts";
-import { isWxr, parseWxr, type WxrSkipped } from "./wxr.ts";
+import { CliError, EXIT_FAILED, UsageError } from "./errors.ts";
+import { candidateSlugs, type ImportPlan, planImport } from "./import/plan.ts";
+import { type FormatName, ImportFileError, type LoadedFile, readImportFile } from "./import/read.ts";
+import { readMapFile } from "./import/url-map.ts";
+import { buildManifest, listPostFiles, readPost } from "../write-post-manifest.ts";
 
 // The worker's limits (worker/intake/schema.ts MAX_IMPORT_ITEMS, MAX_IMPORT_BYTES), with room to spare for the bytes.
 const BATCH_ITEMS = 500;
 const BATCH_BYTES = 3 * 1024 * 1024;
+const ROOT = join(import.meta.dirname, "..", "..");
 
-export interface ImportFile {
-  format: "json" | "wxr";
-  comments: ImportComment[];
-  /** What a WXR file held that is not imported; all zero for JSON. */
-  skipped: WxrSkipped;
+export interface ImportOptions {
+  format?: FormatName;
+  map?: string;
+  restoreDeleted?: boolean;
 }
 
+/** What an import did (or, in a dry run, would do). `plan` is null for our own export, which is sent as it is. */
 export interface ImportReport {
+  file: string;
+  format: string;
+  dryRun: boolean;
+  /** Entries sent (or that would be). */
+  toSend: number;
   imported: number;
-  /** Entries whose id the worker already had: a re-import. */
-  alreadyThere: number;
-  /** WXR comments on posts this site does not have (pages, posts not migrated), by slug. */
-  unknownPosts: Map<string, number>;
-  /** One line per refused entry. */
+  /** Entries the worker already had: a re-run. */
+  duplicates: number;
+  /** Entries deleted here that stayed deleted. */
+  keptDeleted: number;
+  plan: Omit<ImportPlan, "comments" | "problems"> | null;
+  /** One line per refused entry or batch. */
   problems: string[];
 }
 
-/** Loads and converts an import file; a missing or unreadable file is a usage error. */
-export function loadImportFile(path: string): ImportFile {
-  let text: string;
+/** A loaded file and its plan: everything is read, mapped and checked before anything is sent. */
+export interface PreparedImport {
+  file: string;
+  loaded: LoadedFile;
+  plan: ImportPlan | null;
+  comments: ImportComment[];
+}
+
+/** Reads the file and the map; an unreadable file is a usage error naming the file and the problem. */
+export function loadImport(file: string, options: ImportOptions): { loaded: LoadedFile; rules: ReturnType<typeof readMapFile> } {
+  let loaded: LoadedFile;
   try {
-    text = readFileSync(path, "utf8");
+    loaded = readImportFile(file, options.format);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder" : (code ?? (error as Error).message);
-    throw new UsageError(`Cannot read ${path}: ${reason}`);
+    if (error instanceof ImportFileError) throw new UsageError(`Cannot import ${file}: ${error.message}`);
+    throw error;
   }
-  if (isWxr(text)) {
-    try {
-      return { format: "wxr", ...parseWxr(text) };
-    } catch (error) {
-      throw new UsageError(`${path} is not a readable WordPress export: ${(error as Error).message}`);
-    }
-  }
-  let data: unknown;
   try {
-    data = JSON.parse(text.replace(/^\uFEFF/, ""));
-  } catch {
-    throw new UsageError(`${path} is neither JSON nor a WordPress export (WXR)`);
+    return { loaded, rules: options.map ? readMapFile(options.map) : [] };
+  } catch (error) {
+    throw new UsageError((error as Error).message);
   }
-  // Since the desk's audit log, `export` writes `{ comments, audit }`; an older export is the bare array. The audit
-  // log is a record of what happened here, so it is never imported.
-  if (data !== null && typeof data === "object" && !Array.isArray(data) && Array.isArray((data as { comments?: unknown }).comments)) {
-    data = (data as { comments: unknown[] }).comments;
+}
+
+/** Plans the import with the posts `exists` confirms; refuses the whole file when any entry would be refused. */
+export async function prepareImport(file: string, options: ImportOptions, exists: (slugs: string[]) => Promise<Set<string>>): Promise<PreparedImport> {
+  const { loaded, rules } = loadImport(file, options);
+  if (loaded.kind === "export") return { file, loaded, plan: null, comments: loaded.comments };
+  const posts = await exists([...candidateSlugs(loaded.parsed, rules)]);
+  const plan = planImport(loaded.parsed, rules, posts);
+  if (plan.problems.length > 0) {
+    const shown = plan.problems.slice(0, 20).map((p) => `  ${p}`).join("\n");
+    const more = plan.problems.length > 20 ? `\n  … and ${plan.problems.length - 20} more` : "";
+    throw new CliError(`Cannot import ${file}: ${plan.problems.length} entries would be refused; nothing was sent.\n${shown}${more}`, EXIT_FAILED);
   }
-  if (!Array.isArray(data) || !data.every((item) => item !== null && typeof item === "object" && !Array.isArray(item))) {
-    throw new UsageError(`${path} is not a JSON export of comments (what \`export\` writes, or an array of comments)`);
-  }
-  const skipped: WxrSkipped = { pending: 0, spam: 0, trash: 0, pingbacks: 0, invalid: 0, tooLong: 0 };
-  return { format: "json", comments: data as ImportComment[], skipped };
+  return { file, loaded, plan, comments: plan.comments };
+}
+
+/** The posts the worker has, of these slugs. */
+export async function postsOnWorker(client: AdminClient, slugs: readonly string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (const slug of slugs) if (/^[a-z0-9][a-z0-9-]{0,199}$/.test(slug) && (await client.postExists(slug))) found.add(slug);
+  return found;
+}
+
+/** The posts in this checkout (for a dry run without a worker): the manifest the worker is built with. */
+export function postsInCheckout(slugs: readonly string[]): Set<string> {
+  const generated = join(ROOT, "worker", "posts.generated.json");
+  const manifest = existsSync(generated)
+    ? (JSON.parse(readFileSync(generated, "utf8")) as { posts: Record<string, unknown> })
+    : buildManifest(listPostFiles(join(ROOT, "posts")).map((path) => readPost(path, readFileSync(join(ROOT, path), "utf8"))));
+  return new Set(slugs.filter((slug) => Object.hasOwn(manifest.posts, slug)));
+}
+
+/** The report of a dry run: what would be sent. */
+export function previewImport(prepared: PreparedImport): ImportReport {
+  return { ...emptyReport(prepared, true), toSend: prepared.comments.length };
 }
 
 /**
- * Sends the file's comments to the worker. WordPress comments on posts the site does not have are left out and
- * counted (an old site has pages and unmigrated posts); a JSON backup is sent whole, so the worker names them.
+ * Sends the planned comments. For another system's file a refused or failed batch stops the run (the earlier
+ * batches are in, and a re-run skips them); our own export carries on past a refused batch, as a backup may.
  */
-export async function importFile(client: AdminClient, file: ImportFile): Promise<ImportReport> {
-  const report: ImportReport = { imported: 0, alreadyThere: 0, unknownPosts: new Map(), problems: [] };
-  let comments = file.comments;
-  if (file.format === "wxr") {
-    const known = new Set<string>();
-    for (const slug of new Set(comments.map((comment) => comment.post))) if (await client.postExists(slug)) known.add(slug);
-    comments = comments.filter((comment) => {
-      if (known.has(comment.post)) return true;
-      report.unknownPosts.set(comment.post, (report.unknownPosts.get(comment.post) ?? 0) + 1);
-      return false;
-    });
-  }
-  for (const { start, items } of batches(comments)) {
+export async function sendImport(client: AdminClient, prepared: PreparedImport, options: ImportOptions): Promise<ImportReport> {
+  const report: ImportReport = { ...emptyReport(prepared, false), toSend: prepared.comments.length };
+  for (const { start, items } of batches(prepared.comments)) {
     try {
-      const result = await client.importComments(items);
+      const result = await client.importComments(items, { restoreDeleted: options.restoreDeleted });
       report.imported += result.imported;
-      report.alreadyThere += result.skipped;
+      report.duplicates += result.skipped;
+      report.keptDeleted += result.keptDeleted ?? 0;
     } catch (error) {
-      if (!(error instanceof ImportRefusedError)) throw error;
+      if (!(error instanceof ImportRefusedError)) {
+        if (report.imported + report.duplicates > 0 && error instanceof Error) {
+          error.message += `\n${start} of ${prepared.comments.length} entries were sent before this; run the same command again to finish (what is there is skipped).`;
+        }
+        throw error;
+      }
       report.problems.push(...describeRefusal(error, start, items));
+      if (prepared.plan) {
+        report.problems.push(`stopped: ${start} of ${prepared.comments.length} entries are in; fix the file and run again (what is there is skipped)`);
+        break;
+      }
     }
   }
   return report;
 }
 
-/** "imported 3, 1 already there, skipped 2 pending, 1 spam": the counts, leaving out the zeros. */
-export function summariseImport(report: Pick<ImportReport, "imported" | "alreadyThere" | "unknownPosts">, skipped: WxrSkipped, verb = "imported"): string {
-  const unknown = [...report.unknownPosts.values()].reduce((sum, n) => sum + n, 0);
-  const reasons: [number, string][] = [
-    [skipped.pending, "pending"],
-    [skipped.spam, "spam"],
-    [skipped.trash, "trash"],
-    [skipped.pingbacks, skipped.pingbacks === 1 ? "pingback" : "pingbacks"],
-    [skipped.invalid, "unreadable"],
-    [skipped.tooLong, "over 5000 characters"],
-    [unknown, `on posts this site does not have (${[...report.unknownPosts.keys()].join(", ")})`],
-  ];
-  const parts = reasons.filter(([n]) => n > 0).map(([n, label]) => `${n} ${label}`);
-  const already = report.alreadyThere > 0 ? `, ${report.alreadyThere} already there` : "";
-  return `${verb} ${report.imported}${already}${parts.length > 0 ? `, skipped ${parts.join(", ")}` : ""}`;
+function emptyReport(prepared: PreparedImport, dryRun: boolean): ImportReport {
+  const plan = prepared.plan ? (({ comments: _c, problems: _p, ...rest }) => rest)(prepared.plan) : null;
+  return { file: prepared.file, format: prepared.loaded.format, dryRun, toSend: 0, imported: 0, duplicates: 0, keptDeleted: 0, plan, problems: [] };
 }
 
-// Batches in file order, so a parent always reaches the worker before (or with) its replies.
+// Batches in plan order, so a parent always reaches the worker before (or with) its replies.
 function* batches(comments: readonly ImportComment[]): Generator<{ start: number; items: ImportComment[] }> {
   let start = 0;
   let items: ImportComment[] = [];

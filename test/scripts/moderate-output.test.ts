@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import type { AdminComment } from "../../scripts/moderate/api.ts";
 import { runCli } from "../../scripts/moderate/cli.ts";
 import { DEFAULT_API_URL, MissingTokenError, resolveConfig } from "../../scripts/moderate/config.ts";
-import { summariseImport } from "../../scripts/moderate/import.ts";
+import { formatImportReport } from "../../scripts/moderate/import/report.ts";
 import { formatAudit } from "../../scripts/moderate/desk.ts";
 import { formatAge, formatComment, formatTable } from "../../scripts/moderate/table.ts";
 
@@ -101,18 +101,31 @@ describe("resolveConfig", () => {
   });
 });
 
-describe("summariseImport", () => {
-  const none = { pending: 0, spam: 0, trash: 0, pingbacks: 0, invalid: 0, tooLong: 0 };
+describe("formatImportReport", () => {
+  const plan = {
+    source: "disqus" as const, byStatus: { approved: 3, pending: 1, spam: 2, deleted: 1 }, duplicatesInFile: 0, notComments: 0, empty: 0,
+    unmapped: [{ key: "about", url: "https://old.example.org/about/", comments: 2 }],
+    orphans: [{ id: "disqus-abc", parent: "5", reason: "deleted" as const }], placeholders: 1,
+    dateRange: { first: "2012-12-31T23:59:59.000Z", last: "2013-01-05T10:00:00.000Z" },
+  };
+  const report = { file: "export.xml", format: "disqus", dryRun: false, toSend: 3, imported: 2, duplicates: 1, keptDeleted: 1, plan, problems: [] };
 
-  it("names every non-zero reason a WordPress comment was skipped", () => {
-    const report = { imported: 3, alreadyThere: 0, unknownPosts: new Map<string, number>() };
-    expect(summariseImport(report, { ...none, pending: 2, spam: 1 })).toBe("imported 3, skipped 2 pending, 1 spam");
-    expect(summariseImport(report, none)).toBe("imported 3");
+  it("says what was imported, what was there already or deleted here, and names every reason something was skipped", () => {
+    expect(formatImportReport(report)[0]).toBe("imported 2, 1 already there, 1 deleted here left deleted, skipped 2 spam, 1 deleted, 2 on a thread with no post");
   });
 
-  it("says how many were already there on a re-import, and which posts the site does not have", () => {
-    const report = { imported: 0, alreadyThere: 4, unknownPosts: new Map([["about-us", 2]]) };
-    expect(summariseImport(report, none)).toBe("imported 0, 4 already there, skipped 2 on posts this site does not have (about-us)");
+  it("gives the counts by status and the date range, the orphans under placeholders and each unmapped thread's URL", () => {
+    expect(formatImportReport(report).slice(1)).toEqual([
+      "disqus file export.xml: 3 approved, 1 pending, 2 spam, 1 deleted, 2012-12-31T23:59:59.000Z to 2013-01-05T10:00:00.000Z",
+      '1 "[deleted]" placeholder keeps replies in place:',
+      "  reply disqus-abc: its parent 5 is deleted",
+      "unmapped thread https://old.example.org/about/ (2 comments): no post has its slug; add a --map line for it",
+    ]);
+  });
+
+  it("says 'would import' in a dry run, and only the count for our own export", () => {
+    expect(formatImportReport({ ...report, dryRun: true, duplicates: 0, keptDeleted: 0 })[0]).toMatch(/^would import 3, skipped/);
+    expect(formatImportReport({ ...report, plan: null, duplicates: 0, keptDeleted: 0 })).toEqual(["imported 2"]);
   });
 });
 
@@ -149,7 +162,7 @@ describe("runCli without a worker", () => {
     [["audit", "--limit", "ten"], /--limit must be a whole number/],
     [["approve"], /approve needs at least one id/],
     [["import"], /import needs a file/],
-    [["import", "/no/such/file.json"], /Cannot read \/no\/such\/file.json/],
+    [["import", "/no/such/file.json"], /Cannot import \/no\/such\/file.json: no such file/],
   ])("refuses %j as a usage error (exit 2) before calling the worker", async (argv, message) => {
     const { code, err } = await run(...argv);
     expect(code).toBe(2);
@@ -160,7 +173,8 @@ describe("runCli without a worker", () => {
     const file = join(import.meta.dirname, "..", "fixtures", "wxr", "leadership-academy.xml");
     const { code, out } = await run("import", "--dry-run", file);
     expect(code).toBe(0);
-    expect(out).toContain("would import 5, skipped 2 pending, 1 spam, 1 trash, 1 pingback");
+    expect(out).toContain("would import 6, skipped 1 spam, 1 deleted, 1 pingback, 1 on a thread with no post");
+    expect(out).toContain("unmapped thread http://www.leadershipacademy.nhs.uk/blog/about/ (1 comment)");
   });
 });
 

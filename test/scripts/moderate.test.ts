@@ -189,26 +189,28 @@ describe("moderate errors a script can rely on", () => {
 });
 
 describe("moderate import and export", () => {
-  it("imports the approved comments of a WordPress export, and a second import changes nothing", async () => {
-    const skipped = "skipped 2 pending, 1 spam, 1 trash, 1 pingback, 1 on posts this site does not have (about)";
+  it("imports the approved and pending comments of a WordPress export, and a second import changes nothing", async () => {
+    const skipped = "skipped 1 spam, 1 deleted, 1 pingback, 1 on a thread with no post";
     const first = await moderate(["import", WXR]);
-    expect(first.code).toBe(0);
-    expect(first.stdout).toMatch(/^imported \d+/);
-    expect(first.stdout.trim().endsWith(skipped)).toBe(true);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout.split("\n")[0]).toBe(`imported 6, ${skipped}`);
+    expect(first.stdout).toContain("unmapped thread http://www.leadershipacademy.nhs.uk/blog/about/ (1 comment)");
     const afterFirst = (await exportAll()).filter((c) => c.id.startsWith("wp-"));
     const threadsAfterFirst = await threads();
 
     const second = await moderate(["import", WXR]);
     expect(second.code).toBe(0);
-    expect(second.stdout.trim()).toBe(`imported 0, 4 already there, ${skipped}`);
+    expect(second.stdout.split("\n")[0]).toBe(`imported 0, 6 already there, ${skipped}`);
     expect((await exportAll()).filter((c) => c.id.startsWith("wp-"))).toEqual(afterFirst);
     expect(await threads()).toEqual(threadsAfterFirst);
 
     expect(afterFirst.map((c) => [c.id, c.post, c.status])).toEqual([
       ["wp-101", "local-leadership-capabilities", "approved"],
       ["wp-102", "local-leadership-capabilities", "approved"],
+      ["wp-103", "local-leadership-capabilities", "pending"],
       ["wp-105", "local-leadership-capabilities", "approved"],
       ["wp-201", "system-leadership-matters", "approved"],
+      ["wp-203", "system-leadership-matters", "pending"],
     ]);
     const local = (await (await fetch(`${worker.url}/api/comments?post=local-leadership-capabilities`)).json()) as {
       comments: { id: string; parentId: string | null }[];
@@ -243,7 +245,12 @@ describe("moderate import and export", () => {
     expect(await exportAll()).toEqual([]);
     expect(((await threads()) as { count: number }[]).map((t) => t.count)).toEqual([0, 0]);
 
-    const restored = await moderate(["import", file]);
+    const refused = await moderate(["import", file]);
+    expect(refused.code).toBe(0);
+    expect(refused.stdout.trim()).toBe(`imported 0, ${backup.length} deleted here left deleted`);
+    expect(await exportAll()).toEqual([]);
+
+    const restored = await moderate(["import", "--restore-deleted", file]);
     expect(restored.code).toBe(0);
     expect(restored.stdout.trim()).toBe(`imported ${backup.length}`);
     expect(await threads()).toEqual(before.threads);

@@ -2,13 +2,18 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { htmlToText } from "../../scripts/moderate/html-text.ts";
-import { isWxr, parseWxr } from "../../scripts/moderate/wxr.ts";
+import { planImport } from "../../scripts/moderate/import/plan.ts";
+import { parseMap } from "../../scripts/moderate/import/url-map.ts";
+import { isWxr, parseWxr } from "../../scripts/moderate/import/wxr.ts";
 import { toHtml } from "../../site/comment-thread.ts";
 import { renderContent } from "../../worker/render/content.ts";
 
 const FIXTURE = readFileSync(join(import.meta.dirname, "..", "fixtures", "wxr", "leadership-academy.xml"), "utf8");
 const FORMATTED = readFileSync(join(import.meta.dirname, "..", "fixtures", "wxr", "formatted-comments.xml"), "utf8");
-const byId = (id: string, xml = FIXTURE) => parseWxr(xml).comments.find((comment) => comment.id === id);
+const POSTS = new Set(["local-leadership-capabilities", "system-leadership-matters"]);
+/** The WXR file as the import would send it: parsed, then planned onto this site's posts. */
+const plan = (xml: string) => planImport(parseWxr(xml), [], POSTS);
+const byId = (id: string, xml = FIXTURE) => plan(xml).comments.find((comment) => comment.id === id);
 /** The HTML a reader gets for an imported comment: the worker's renderer, drawn as the site draws it. */
 const shown = (id: string) => {
   const comment = byId(id, FORMATTED)!;
@@ -16,19 +21,22 @@ const shown = (id: string) => {
 };
 
 describe("parseWxr", () => {
-  it("takes only the approved comments, each on the post (or page) with the item's slug", () => {
-    const { comments } = parseWxr(FIXTURE);
-    expect(comments.map((c) => [c.id, c.post])).toEqual([
-      ["wp-101", "local-leadership-capabilities"],
-      ["wp-102", "local-leadership-capabilities"],
-      ["wp-105", "local-leadership-capabilities"],
-      ["wp-201", "system-leadership-matters"],
-      ["wp-301", "about"],
+  it("takes the approved and the pending comments, each on the post with the item's slug, pending kept pending", () => {
+    expect(plan(FIXTURE).comments.map((c) => [c.id, c.post, c.status])).toEqual([
+      ["wp-101", "local-leadership-capabilities", "approved"],
+      ["wp-102", "local-leadership-capabilities", "approved"],
+      ["wp-103", "local-leadership-capabilities", "pending"],
+      ["wp-105", "local-leadership-capabilities", "approved"],
+      ["wp-201", "system-leadership-matters", "approved"],
+      ["wp-203", "system-leadership-matters", "pending"],
     ]);
   });
 
-  it("counts what it skips: pending, spam, trash and pingbacks", () => {
-    expect(parseWxr(FIXTURE).skipped).toEqual({ pending: 2, spam: 1, trash: 1, pingbacks: 1, invalid: 0, tooLong: 0 });
+  it("counts every comment by its WordPress status, pingbacks apart, and reports the page with no post by its URL", () => {
+    const { byStatus, notComments, unmapped } = plan(FIXTURE);
+    expect(byStatus).toEqual({ approved: 5, pending: 2, spam: 1, deleted: 1 });
+    expect(notComments).toBe(1);
+    expect(unmapped).toEqual([{ key: "about", url: "http://www.leadershipacademy.nhs.uk/blog/about/", comments: 1 }]);
   });
 
   it("maps author, email, website and the GMT date into the export format", () => {
@@ -45,8 +53,8 @@ describe("parseWxr", () => {
     expect(byId("wp-102")?.parentId).toBe("wp-101");
   });
 
-  it("moves a reply to a comment that is not imported (pending here) to the top level, as WordPress shows orphans", () => {
-    expect(byId("wp-105")?.parentId).toBeNull();
+  it("keeps a reply to a pending comment under it (readers see the reply once the parent is approved, or at the top until then)", () => {
+    expect(byId("wp-105")?.parentId).toBe("wp-103");
   });
 
   it("keeps the comment's HTML as WordPress stored it, marked as html for the worker to render", () => {
@@ -98,48 +106,48 @@ describe("parseWxr", () => {
   });
 
   it("gives the same ids and content on every parse, so re-importing stores nothing new", () => {
-    expect(parseWxr(FIXTURE)).toEqual(parseWxr(FIXTURE));
+    expect(plan(FIXTURE)).toEqual(plan(FIXTURE));
   });
 
   it("puts a parent before its reply even when the reply is dated earlier", () => {
     const xml = wxr(
       comment({ id: 2, parent: 1, date: "2012-01-01 10:00:00" }) + comment({ id: 1, parent: 0, date: "2012-01-02 10:00:00" }),
     );
-    expect(parseWxr(xml).comments.map((c) => c.id)).toEqual(["wp-1", "wp-2"]);
+    expect(plan(xml).comments.map((c) => c.id)).toEqual(["wp-1", "wp-2"]);
   });
 
-  it("counts an approved comment with no text or no date as unreadable instead of importing it", () => {
-    const xml = wxr(comment({ id: 1, body: "<p> </p>" }) + comment({ id: 2, date: "0000-00-00 00:00:00" }));
-    expect(parseWxr(xml)).toMatchObject({ comments: [], skipped: { invalid: 2 } });
+  it("counts an approved comment with no text, and refuses one with no date, naming it", () => {
+    expect(plan(wxr(comment({ id: 1, body: "<p> </p>" }) + comment({ id: 3, body: " " })))).toMatchObject({ comments: [], empty: 2 });
+    expect(() => parseWxr(wxr(comment({ id: 2, date: "0000-00-00 00:00:00" })))).toThrow("comment 2 on system-leadership-matters: createdAt");
   });
 
-  it("skips and counts a comment longer than the worker stores, which would otherwise sink its whole batch", () => {
+  it("imports a published comment longer than the submission limit whole", () => {
     const xml = wxr(comment({ id: 1, body: "x".repeat(5001) }) + comment({ id: 2, body: "x".repeat(5000) }));
-    expect(parseWxr(xml)).toMatchObject({ comments: [{ id: "wp-2" }], skipped: { tooLong: 1 } });
+    expect(plan(xml).comments.map((c) => [c.id, c.body.length])).toEqual([["wp-1", 5001], ["wp-2", 5000]]);
   });
 
   it("drops control characters the worker would refuse, keeping newlines", () => {
-    const [only] = parseWxr(wxr(comment({ id: 1, author: "Ev\u0007e", body: "a\u001b[2Jb\nc" }))).comments;
+    const [only] = plan(wxr(comment({ id: 1, author: "Ev\u0007e", body: "a\u001b[2Jb\nc" }))).comments;
     expect(only).toMatchObject({ author: "Eve", body: "a[2Jb\nc" });
   });
 
   it("stores line ends as the worker does (LF), so an import stores exactly what it sent", () => {
-    const [only] = parseWxr(wxr(comment({ id: 1, body: "a\r\nb\rc" }))).comments;
+    const [only] = plan(wxr(comment({ id: 1, body: "a\r\nb\rc" }))).comments;
     expect(only?.body).toBe("a\nb\nc");
   });
 
   it("nulls an email the worker's rule would refuse instead of losing the comment", () => {
     const xml = wxr(comment({ id: 1 }).replace("</wp:comment_id>", "</wp:comment_id><wp:comment_author_email>a@b..c</wp:comment_author_email>"));
-    expect(parseWxr(xml).comments[0]?.email).toBeNull();
+    expect(plan(xml).comments[0]?.email).toBeNull();
   });
 
   it("shortens an over-long name to the worker's 100 characters without splitting an emoji", () => {
-    const [only] = parseWxr(wxr(comment({ id: 1, author: `${"a".repeat(99)}😀` }))).comments;
+    const [only] = plan(wxr(comment({ id: 1, author: `${"a".repeat(99)}😀` }))).comments;
     expect(only?.author).toBe("a".repeat(99));
   });
 
   it("names an anonymous WordPress commenter 'Anonymous' (the worker requires a name)", () => {
-    expect(parseWxr(wxr(comment({ id: 1, author: "" }))).comments[0]?.author).toBe("Anonymous");
+    expect(plan(wxr(comment({ id: 1, author: "" }))).comments[0]?.author).toBe("Anonymous");
   });
 });
 
@@ -184,3 +192,38 @@ function comment(c: { id: number; parent?: number; date?: string; body?: string;
 <wp:comment_approved><![CDATA[1]]></wp:comment_approved><wp:comment_type><![CDATA[]]></wp:comment_type>
 <wp:comment_parent>${c.parent ?? 0}</wp:comment_parent></wp:comment>`;
 }
+
+describe("a WordPress theme-unit-test export", () => {
+  const THEME = readFileSync(join(import.meta.dirname, "..", "fixtures", "wxr", "theme-unit-test.xml"), "utf8");
+  const rules = parseMap("https://wpthemetestdata.wordpress.com/2012/01/03/template-comments/ local-leadership-capabilities");
+  const themePlan = planImport(parseWxr(THEME), rules, POSTS);
+  const theme = (id: string) => themePlan.comments.find((c) => c.id === id)!;
+
+  it("imports its pending comments pending and its approved ones approved; spam, trash and the pingback are counted", () => {
+    expect(themePlan.comments.map((c) => [c.id, c.status, c.parentId])).toEqual([
+      ["wp-881", "approved", null],
+      ["wp-882", "pending", "wp-881"],
+      ["wp-883", "pending", null],
+      [expect.stringMatching(/^wordpress-/), "approved", null],
+      ["wp-886", "approved", expect.stringMatching(/^wordpress-/)],
+    ]);
+    expect(themePlan).toMatchObject({ byStatus: { approved: 2, pending: 2, spam: 1, deleted: 1 }, notComments: 1, placeholders: 1 });
+    expect(theme("wp-886")).toMatchObject({ byBlog: true, createdAt: "2013-03-16T09:00:00.000Z" });
+  });
+
+  it("imports the long formatted comment whole, headings as text, its lists, quote and code kept", () => {
+    const long = theme("wp-881");
+    expect(long.body.length).toBeGreaterThan(7000);
+    expect(long.body).toBe(/<wp:comment_content><!\[CDATA\[([\s\S]*?)\]\]>/.exec(THEME)![1]);
+    const html = renderContent(long.body, long.format).map(toHtml).join("");
+    expect(html).toMatch(/^<p>What we learned in a year<\/p><p>Leadership in a busy ward/);
+    expect(html).toContain("<ol><li>What matters most to the people we care for?</li>");
+    expect(html).toContain("<ul><li>Handovers started on time<ul><li>morning</li><li>evening</li></ul></li>");
+    expect(html).toContain("<blockquote><p>So we changed the order.");
+    // The renderer keeps code's lines (not their indentation) and a table's rows as lines of text.
+    expect(html).toContain("<code>every Monday:<br>print the three charts<br>");
+    expect(html).toContain("<p>Handovers on time61%88%</p>");
+    expect(html).not.toMatch(/<h[1-6]|<table|<td|<th/);
+    expect(html).toContain("The end.</p>");
+  });
+});

@@ -11,6 +11,11 @@ export const AUTHOR_MAX = 100;
 export const EMAIL_MAX = 254;
 export const WEBSITE_MAX = 200;
 export const BODY_MAX = 5000;
+/**
+ * An imported comment's text: what another site already published is brought whole, so the submission limit
+ * does not apply; this bound (ten times it) only keeps one thread's published JSON a sane size.
+ */
+export const IMPORT_BODY_MAX = 50_000;
 export const SLUG_MAX = 200;
 export const MAX_COUNT_POSTS = 100;
 export const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
@@ -103,14 +108,17 @@ const websiteField = optionalText(
     v.check(isHttpUrl, "Enter a website address starting with http:// or https://."),
   ),
 );
-const bodyField = v.pipe(
-  v.string("Write a comment."),
-  v.transform(normalizeNewlines),
-  v.trim(),
-  v.nonEmpty("Write a comment."),
-  v.maxLength(BODY_MAX, `Your comment can be at most ${BODY_MAX} characters.`),
-  ...unicodeChecks("Your comment", true),
-);
+const textField = (max: number, message: string) =>
+  v.pipe(
+    v.string("Write a comment."),
+    v.transform(normalizeNewlines),
+    v.trim(),
+    v.nonEmpty("Write a comment."),
+    v.maxLength(max, message),
+    ...unicodeChecks("Your comment", true),
+  );
+const bodyField = textField(BODY_MAX, `Your comment can be at most ${BODY_MAX} characters.`);
+const importBodyField = textField(IMPORT_BODY_MAX, `An imported comment can be at most ${IMPORT_BODY_MAX} characters.`);
 const idField = (message: string) => v.pipe(v.string(message), v.regex(ID_PATTERN, message));
 const parentIdField = optionalText("The comment you reply to is unknown.", idField("The comment you reply to is unknown."));
 const isoDateField = (label: string) =>
@@ -155,7 +163,7 @@ export const ImportItemSchema = fieldsObject({
   // Legacy comments (the WordPress reply) have no email; new submissions always do.
   email: optionalText("Enter a valid email address.", emailField),
   website: websiteField,
-  body: bodyField,
+  body: importBodyField,
   createdAt: isoDateField("createdAt"),
   status: v.optional(v.picklist(STATUSES, STATUS_MESSAGE), "approved"),
   moderatedAt: v.optional(v.nullable(isoDateField("moderatedAt")), null),

@@ -142,6 +142,11 @@ export class Ledger {
     return this.#rows<{ post: string }>("SELECT post FROM comments WHERE id = ? AND status != 'deleted'", id)[0]?.post;
   }
 
+  /** The post a deleted comment was on (its tombstone keeps it), or undefined. */
+  tombstonePostOf(id: string): string | undefined {
+    return this.#rows<{ post: string }>("SELECT post FROM comments WHERE id = ? AND status = 'deleted'", id)[0]?.post;
+  }
+
   /** Adds records (or revives deleted ones), recounting their posts. Returns the posts touched. */
   insert(entries: readonly { record: AdminComment; emailHash: string | null }[]): Set<string> {
     return this.#transaction(() => {

@@ -26,6 +26,8 @@ export interface ActionOutcome {
 export interface ImportOutcome {
   imported: number;
   skipped: number;
+  /** Ids deleted here that the import left deleted. */
+  keptDeleted: number;
   fields: FieldErrors | null;
 }
 
@@ -319,34 +321,39 @@ export class Moderation {
   }
 
   /**
-   * Imports records (a backup or a legacy export). Ids already live are skipped; a deleted id is restored.
+   * Imports records (a backup, or comments from another system). Ids already live are skipped; so are ids deleted
+   * here (`keptDeleted`: an import never brings back what a moderator deleted) unless `restoreDeleted` asks.
    * All-or-nothing: any unknown post or parent fails the whole batch with every problem named.
    */
-  async importEntries(entries: readonly LedgerEntry[], actor: Actor = SYSTEM): Promise<ImportOutcome> {
+  async importEntries(entries: readonly LedgerEntry[], actor: Actor = SYSTEM, options: { restoreDeleted?: boolean } = {}): Promise<ImportOutcome> {
     const { ledger } = this.#o;
     const known = new Set(this.#o.knownPosts());
+    const stored = ledger.knownIds(entries.map((entry) => entry.record.id));
     const batch = new Map<string, LedgerEntry>();
     const fields: FieldErrors = {};
     let skipped = 0;
+    let keptDeleted = 0;
     for (const [index, entry] of entries.entries()) {
       const { id, post } = entry.record;
       if (!known.has(post)) fields[`${index}.post`] = `There is no post "${post}".`;
       if (batch.has(id) || ledger.get(id)) skipped++;
+      else if (stored.has(id) && !options.restoreDeleted) keptDeleted++;
       else batch.set(id, entry);
     }
     for (const [index, { record }] of entries.entries()) {
-      if (record.parentId === null) continue;
-      const parentPost = batch.get(record.parentId)?.record.post ?? ledger.postOf(record.parentId);
+      if (record.parentId === null || batch.get(record.id) !== entries[index]) continue;
+      // A parent deleted here still holds its place (its tombstone keeps the post), as it does for replies already stored.
+      const parentPost = batch.get(record.parentId)?.record.post ?? ledger.postOf(record.parentId) ?? ledger.tombstonePostOf(record.parentId);
       if (parentPost !== record.post) fields[`${index}.parentId`] = `Comment ${record.parentId} is not on post "${record.post}".`;
     }
-    if (Object.keys(fields).length > 0) return { imported: 0, skipped: 0, fields };
+    if (Object.keys(fields).length > 0) return { imported: 0, skipped: 0, keptDeleted: 0, fields };
     const posts = ledger.transaction(() => {
       const touched = ledger.insert([...batch.values()]);
-      this.#o.desk.audit({ at: this.#at(), moderator: actor, action: "import", id: null, post: null, from: null, to: null, detail: { imported: batch.size, skipped, posts: [...touched] } });
+      this.#o.desk.audit({ at: this.#at(), moderator: actor, action: "import", id: null, post: null, from: null, to: null, detail: { imported: batch.size, skipped, keptDeleted, posts: [...touched] } });
       return touched;
     });
     await this.#publish(postKeys(posts));
-    return { imported: batch.size, skipped, fields: null };
+    return { imported: batch.size, skipped, keptDeleted, fields: null };
   }
 
   /** Of these ids (from a KV scan), the ones the ledger has never seen, live or deleted. */

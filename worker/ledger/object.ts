@@ -149,8 +149,8 @@ export class ModerationLedger extends DurableObject<Env> {
     return this.#moderation.desk.removeRule(id, actor, new Date().toISOString());
   }
 
-  importEntries(entries: LedgerEntry[], actor?: Actor) {
-    return this.#moderation.importEntries(entries, actor);
+  importEntries(entries: LedgerEntry[], actor?: Actor, options?: { restoreDeleted?: boolean }) {
+    return this.#moderation.importEntries(entries, actor, options);
   }
 
   unknownIds(ids: string[]) {

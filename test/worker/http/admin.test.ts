@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { reset } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
 import { writeThread } from "../../../worker/publish/kv-store.ts";
+import { IMPORT_BODY_MAX } from "../../../worker/intake/schema.ts";
 import { admin, call, createApproved, createPending, getThread, OTHER_POST, POST, SITE } from "../helpers.ts";
 
 afterEach(() => reset());
@@ -13,8 +14,8 @@ interface Listed {
 
 const list = async (query = "") => (await (await admin(`/comments${query}`)).json()) as Listed;
 const counts = async () => ((await (await call("/api/comments/counts")).json()) as { counts: Record<string, number> }).counts;
-const importJson = (body: unknown) =>
-  admin("/import", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+const importJson = (body: unknown, query = "") =>
+  admin(`/import${query}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 
 const legacyReply = {
   id: "wp-1",
@@ -154,7 +155,7 @@ describe("POST /api/admin/import", () => {
   it("imports a legacy comment as approved and publishes it", async () => {
     const response = await importJson([legacyReply]);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ imported: 1, skipped: 0 });
+    expect(await response.json()).toEqual({ imported: 1, skipped: 0, keptDeleted: 0 });
     expect((await getThread()).comments).toEqual([
       {
         id: "wp-1", parentId: null, author: "Dr Richard Jones", website: null, body: legacyReply.body,
@@ -183,8 +184,8 @@ describe("POST /api/admin/import", () => {
 
   it("stores each comment once when the same file is imported twice", async () => {
     const withoutId = { post: OTHER_POST, author: "Old Reader", body: "No id here", createdAt: "2012-10-01T09:00:00Z" };
-    expect(await (await importJson([legacyReply, withoutId])).json()).toEqual({ imported: 2, skipped: 0 });
-    expect(await (await importJson([legacyReply, withoutId])).json()).toEqual({ imported: 0, skipped: 2 });
+    expect(await (await importJson([legacyReply, withoutId])).json()).toEqual({ imported: 2, skipped: 0, keptDeleted: 0 });
+    expect(await (await importJson([legacyReply, withoutId])).json()).toEqual({ imported: 0, skipped: 2, keptDeleted: 0 });
     const stored = (await list()).comments;
     expect(stored).toHaveLength(2);
     expect(stored.find((c) => c.post === OTHER_POST)!.id).toMatch(/^imp-[0-9a-f]{40}$/);
@@ -200,7 +201,7 @@ describe("POST /api/admin/import", () => {
 
   it("imports replies whose parent is in the same file", async () => {
     const reply = { ...legacyReply, id: "wp-2", parentId: "wp-1", createdAt: "2012-11-03T10:00:00Z" };
-    expect(await (await importJson([reply, legacyReply])).json()).toEqual({ imported: 2, skipped: 0 });
+    expect(await (await importJson([reply, legacyReply])).json()).toEqual({ imported: 2, skipped: 0, keptDeleted: 0 });
     expect((await getThread()).comments.map((c) => [c.id, c.parentId])).toEqual([["wp-1", null], ["wp-2", "wp-1"]]);
   });
 
@@ -218,6 +219,24 @@ describe("POST /api/admin/import", () => {
     expect(second.status).toBe(422);
     expect(Object.keys(((await second.json()) as { fields: object }).fields).sort()).toEqual(["1.post", "2.parentId"]);
     expect((await list()).comments).toEqual([]);
+  });
+
+  it("never brings back a comment deleted here unless restoreDeleted asks", async () => {
+    await importJson([legacyReply]);
+    expect((await admin("/comments/wp-1", { method: "DELETE" })).status).toBe(204);
+    expect(await (await importJson([legacyReply])).json()).toEqual({ imported: 0, skipped: 0, keptDeleted: 1 });
+    expect((await getThread()).comments).toEqual([]);
+    expect(await (await importJson([legacyReply], "?restoreDeleted=1")).json()).toEqual({ imported: 1, skipped: 0, keptDeleted: 0 });
+    expect((await getThread()).comments.map((c) => c.id)).toEqual(["wp-1"]);
+  });
+
+  it(`imports a published comment longer than a reader may send, up to ${IMPORT_BODY_MAX} characters`, async () => {
+    const long = { ...legacyReply, body: "x".repeat(IMPORT_BODY_MAX) };
+    expect(await (await importJson([long])).json()).toEqual({ imported: 1, skipped: 0, keptDeleted: 0 });
+    expect((await getThread()).comments[0]!.body).toHaveLength(IMPORT_BODY_MAX);
+    const tooLong = await importJson([{ ...long, id: "wp-9", body: "x".repeat(IMPORT_BODY_MAX + 1) }]);
+    expect(tooLong.status).toBe(422);
+    expect(((await tooLong.json()) as { fields: Record<string, string> }).fields).toEqual({ "0.body": `An imported comment can be at most ${IMPORT_BODY_MAX} characters.` });
   });
 
   it("answers 400 for malformed JSON or a non-array, 415 for another content type", async () => {
@@ -246,7 +265,9 @@ describe("GET /api/admin/export", () => {
 
     for (const c of exported) await admin(`/comments/${String(c.id)}`, { method: "DELETE" });
     expect((await list()).comments).toEqual([]);
-    expect(await (await importJson(exported)).json()).toEqual({ imported: 4, skipped: 0 });
+    expect(await (await importJson(exported)).json()).toEqual({ imported: 0, skipped: 0, keptDeleted: 4 });
+    expect((await list()).comments).toEqual([]);
+    expect(await (await importJson(exported, "?restoreDeleted=1")).json()).toEqual({ imported: 4, skipped: 0, keptDeleted: 0 });
 
     expect([await getThread(POST), await getThread(OTHER_POST)]).toEqual(threadsBefore);
     expect(await (await admin("/export")).json()).toEqual(exported);

@@ -3,6 +3,7 @@ import {
   AUTHOR_MAX,
   BODY_MAX,
   EMAIL_MAX,
+  IMPORT_BODY_MAX,
   ImportItemSchema,
   ImportSchema,
   MAX_IMPORT_ITEMS,
@@ -144,6 +145,13 @@ describe("ImportItemSchema", () => {
   it("accepts a legacy comment without email, id or status and approves it", () => {
     const result = validate(ImportItemSchema, legacy);
     expect(result.ok && result.value).toMatchObject({ id: null, email: null, website: null, status: "approved", moderatedAt: null });
+  });
+
+  it(`takes a published comment past the submission limit, up to ${IMPORT_BODY_MAX} characters and not one more`, () => {
+    expect(validate(ImportItemSchema, { ...legacy, body: "b".repeat(BODY_MAX + 1) }).ok).toBe(true);
+    expect(validate(ImportItemSchema, { ...legacy, body: "b".repeat(IMPORT_BODY_MAX) }).ok).toBe(true);
+    const over = validate(ImportItemSchema, { ...legacy, body: "b".repeat(IMPORT_BODY_MAX + 1) });
+    expect(over.ok ? null : over.fields).toEqual({ body: `An imported comment can be at most ${IMPORT_BODY_MAX} characters.` });
   });
 
   it("normalises createdAt to ISO 8601 in UTC", () => {

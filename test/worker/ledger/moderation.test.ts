@@ -126,14 +126,37 @@ describe("importEntries", () => {
     });
   });
 
-  it("skips ids it holds and restores a deleted one", async () => {
+  it("skips ids it holds and leaves a comment deleted here deleted, counting it", async () => {
     await rig(async ({ moderation, ledger }) => {
       const kept = pendingRecord();
       const deleted = pendingRecord();
       await moderation.importEntries([kept, deleted].map((record) => ({ record, emailHash: null })));
       await moderation.remove(deleted.id);
-      expect(await moderation.importEntries([kept, deleted].map((record) => ({ record, emailHash: null })))).toEqual({ imported: 1, skipped: 1, fields: null });
+      expect(await moderation.importEntries([kept, deleted].map((record) => ({ record, emailHash: null })))).toEqual({ imported: 0, skipped: 1, keptDeleted: 1, fields: null });
+      expect(ledger.get(deleted.id)).toBeNull();
+    });
+  });
+
+  it("restores a comment deleted here only when restoreDeleted asks", async () => {
+    await rig(async ({ moderation, ledger }) => {
+      const deleted = pendingRecord();
+      await moderation.importEntries([{ record: deleted, emailHash: null }]);
+      await moderation.remove(deleted.id);
+      expect(await moderation.importEntries([{ record: deleted, emailHash: null }], "system", { restoreDeleted: true })).toEqual({ imported: 1, skipped: 0, keptDeleted: 0, fields: null });
       expect(ledger.get(deleted.id)).toEqual(deleted);
+    });
+  });
+
+  it("takes a new reply to a comment deleted here, and does not re-check replies it already holds", async () => {
+    await rig(async ({ moderation, ledger }) => {
+      const parent = pendingRecord();
+      const reply = pendingRecord({ parentId: parent.id });
+      await moderation.importEntries([parent, reply].map((record) => ({ record, emailHash: null })));
+      await moderation.remove(parent.id);
+      const late = pendingRecord({ parentId: parent.id });
+      const outcome = await moderation.importEntries([parent, reply, late].map((record) => ({ record, emailHash: null })));
+      expect(outcome).toEqual({ imported: 1, skipped: 1, keptDeleted: 1, fields: null });
+      expect(ledger.get(late.id)?.parentId).toBe(parent.id);
     });
   });
 });

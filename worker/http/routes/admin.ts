@@ -178,11 +178,13 @@ admin.post(
     if (!Array.isArray(parsed)) throw badRequest("Send a JSON array of comments.");
     const result = validate(ImportSchema, parsed);
     if (!result.ok) throw invalidFields(result.fields, result.message);
+    // `?restoreDeleted=1`: bring back comments deleted here (a backup restored on purpose); otherwise they stay deleted.
+    const restoreDeleted = c.req.query("restoreDeleted") === "1";
     const entries = await Promise.all(result.value.map((item) => importEntry(item, c.env.IP_HASH_SALT)));
-    const outcome = await callLedger(c.env, (ledger) => ledger.importEntries(entries, actor(c)));
+    const outcome = await callLedger(c.env, (ledger) => ledger.importEntries(entries, actor(c), { restoreDeleted }));
     if (outcome.fields) throw invalidFields(outcome.fields, "Nothing was imported: some entries need correcting.");
     for (const post of new Set(result.value.map((item) => item.post))) await purgeThread(c.req.url, post);
-    return c.json({ imported: outcome.imported, skipped: outcome.skipped });
+    return c.json({ imported: outcome.imported, skipped: outcome.skipped, keptDeleted: outcome.keptDeleted });
   },
 );
 
