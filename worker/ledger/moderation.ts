@@ -7,6 +7,7 @@
 import type { AdminComment } from "../comment.ts";
 import { type Desk, type Rule, ruleVerdict } from "../desk/tables.ts";
 import type { Ledger, OutboxKey } from "./ledger.ts";
+import { type ErasureReceipt, erasePerson, exportPerson, type Person, type PersonExport } from "./person.ts";
 import type { Publisher } from "../publish/publisher.ts";
 import type { BulkAction, FieldErrors, Status } from "../intake/schema.ts";
 
@@ -319,7 +320,8 @@ export class Moderation {
   }
 
   /**
-   * Imports records (a backup or a legacy export). Ids already live are skipped; a deleted id is restored.
+   * Imports records (a backup or a legacy export). Ids already live are skipped, and so, always, is an id erased with
+   * its author's data (a backup taken before the erasure must not bring it back); a deleted id is restored.
    * All-or-nothing: any unknown post or parent fails the whole batch with every problem named.
    */
   async importEntries(entries: readonly LedgerEntry[], actor: Actor = SYSTEM): Promise<ImportOutcome> {
@@ -331,7 +333,7 @@ export class Moderation {
     for (const [index, entry] of entries.entries()) {
       const { id, post } = entry.record;
       if (!known.has(post)) fields[`${index}.post`] = `There is no post "${post}".`;
-      if (batch.has(id) || ledger.get(id)) skipped++;
+      if (batch.has(id) || ledger.get(id) || ledger.isErased(id)) skipped++;
       else batch.set(id, entry);
     }
     for (const [index, { record }] of entries.entries()) {
@@ -381,6 +383,18 @@ export class Moderation {
     const counts = this.#o.ledger.approvedCounts();
     const comments = posts.reduce((sum, post) => sum + (counts.get(post) ?? 0), 0);
     return { posts: posts.length, comments, published };
+  }
+
+  /** Everything held about one person (person.ts). */
+  exportPerson(person: Person): PersonExport {
+    return exportPerson(this.#o.ledger, this.#o.desk, person);
+  }
+
+  /** Erases one person's comments (person.ts), then publishes their threads and deletes their KV records. */
+  async erasePerson(person: Person, kvOnly: readonly { id: string; post: string }[], actor: Actor): Promise<ErasureReceipt> {
+    const { ledger, desk } = this.#o;
+    const { receipt, keys } = ledger.transaction(() => erasePerson(ledger, desk, person, kvOnly, actor, this.#at()));
+    return { ...receipt, published: keys.length === 0 ? true : await this.#publish(keys) };
   }
 
   /** The alarm: whatever the outbox still holds. */
