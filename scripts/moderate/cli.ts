@@ -4,6 +4,7 @@ import { writeFileSync } from "node:fs";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { createAdminClient, STATUSES, type AdminClient, type CommentStatus, type ExportFile } from "./api.ts";
 import { DESK_COMMANDS } from "./desk.ts";
+import { PERSON_COMMANDS } from "./person.ts";
 import { MissingTokenError, resolveConfig } from "./config.ts";
 import { CliError, EXIT_AUTH, EXIT_FAILED, EXIT_OK, EXIT_USAGE, ItemError, UsageError } from "./errors.ts";
 import { COMMAND_HELP, USAGE } from "./help.ts";
@@ -16,6 +17,8 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
   /** Terminal width for tables. */
   columns: number;
+  /** Asks a question and returns the answer; absent when there is no terminal to ask (then only --yes proceeds). */
+  ask?(question: string): Promise<string>;
 }
 
 type Options = ParseArgsConfig["options"];
@@ -116,6 +119,7 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   ...DESK_COMMANDS,
+  ...PERSON_COMMANDS,
 };
 
 /** Runs the CLI on `argv` (the arguments after the script name) and returns the exit code. */
