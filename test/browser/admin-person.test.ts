@@ -7,6 +7,8 @@ import { axeViolations, launchBrowser, NO_BROWSER_REASON } from "../support/brow
 import { startWorker, type RunningWorker } from "../support/wrangler-dev.ts";
 
 const POST = "system-leadership-matters";
+/** How long a poll waits for the page: every action is a round trip to the worker, slow on a loaded machine. */
+const PATIENCE = { timeout: 15_000 };
 
 if (NO_BROWSER_REASON) console.warn(NO_BROWSER_REASON);
 
@@ -46,7 +48,7 @@ describe.skipIf(NO_BROWSER_REASON !== null)("the /admin Person panel", () => {
     await page.keyboard.press("Tab");
     await page.keyboard.type(token);
     await page.keyboard.press("Enter");
-    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("queue-title");
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id), PATIENCE).toBe("queue-title");
     return page;
   }
 
@@ -64,7 +66,7 @@ describe.skipIf(NO_BROWSER_REASON !== null)("the /admin Person panel", () => {
     const page = await signIn();
     await enterAddress(page, "panel.export@example.org");
     await page.keyboard.press("Enter");
-    await expect.poll(() => message(page)).toBe("Exported 1 comment held for panel.export@example.org.");
+    await expect.poll(() => message(page), PATIENCE).toBe("Exported 1 comment held for panel.export@example.org.");
     const shown = JSON.parse((await page.locator("#person-result").textContent()) ?? "") as { comments: { id: string; body: string }[]; subscriptions: unknown[] };
     expect(shown.comments).toEqual([expect.objectContaining({ id, body: "The panel's exported words" })]);
     expect(shown.subscriptions).toEqual([]);
@@ -79,21 +81,21 @@ describe.skipIf(NO_BROWSER_REASON !== null)("the /admin Person panel", () => {
     await enterAddress(page, "panel.erase@example.org");
     await page.getByRole("button", { name: "Erase…" }).focus();
     await page.keyboard.press("Enter");
-    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe("Erase for good");
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent), PATIENCE).toBe("Erase for good");
     expect(await page.locator("#person-counts").textContent()).toContain("panel.erase@example.org: 2 comments (0 published)");
 
     await page.keyboard.press("Tab");
     await page.keyboard.press("Enter");
-    await expect.poll(() => message(page)).toBe("Nothing was erased.");
+    await expect.poll(() => message(page), PATIENCE).toBe("Nothing was erased.");
     expect(await page.locator("#person-confirm").isHidden()).toBe(true);
     const kept = (await (await admin("/person/export", "POST", { email: "panel.erase@example.org" })).json()) as { comments: unknown[] };
     expect(kept.comments).toHaveLength(2);
 
     await page.getByRole("button", { name: "Erase…" }).focus();
     await page.keyboard.press("Enter");
-    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe("Erase for good");
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent), PATIENCE).toBe("Erase for good");
     await page.keyboard.press("Enter");
-    await expect.poll(() => message(page)).toMatch(/^Erased 2 comments by panel\.erase@example\.org: 2 stored records deleted/);
+    await expect.poll(() => message(page), PATIENCE).toMatch(/^Erased 2 comments by panel\.erase@example\.org: 2 stored records deleted/);
     const after = (await (await admin("/person/export", "POST", { email: "panel.erase@example.org" })).json()) as { comments: unknown[] };
     expect(after.comments).toEqual([]);
     await page.context().close();
@@ -121,9 +123,9 @@ describe.skipIf(NO_BROWSER_REASON !== null)("the /admin Person panel", () => {
     const page = await signIn(server.token, true);
     await enterAddress(page, "panel.axe@example.org");
     await page.keyboard.press("Enter");
-    await expect.poll(() => page.locator("#person-result").isVisible()).toBe(true);
+    await expect.poll(() => page.locator("#person-result").isVisible(), PATIENCE).toBe(true);
     await page.getByRole("button", { name: "Erase…" }).click();
-    await expect.poll(() => page.locator("#person-confirm").isVisible()).toBe(true);
+    await expect.poll(() => page.locator("#person-confirm").isVisible(), PATIENCE).toBe(true);
     expect(await axeViolations(page)).toEqual([]);
     await page.context().close();
   });
