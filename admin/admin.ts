@@ -1,9 +1,10 @@
 // The /admin moderation desk's script: sign in with the moderator token (kept in this tab's
-// sessionStorage), then work the queue and, for owners, the rules. Bundled by esbuild into the worker
+// sessionStorage), then work the queue and, for owners, the rules and one person's data. Bundled by esbuild into the worker
 // (scripts/write-admin-page.ts) and served as /admin/admin.js under the page's strict CSP.
 import { ApiError, type BulkAction, callApi, forgetToken, type Me, readToken, storeToken } from "./api.ts";
 import { byId, say } from "./dom.ts";
 import { applyBulk, currentStatus, isStatus, loadMore, loadQueue, selectAll } from "./queue.ts";
+import { askToErase, cancelErase, clearPerson, confirmErase, exportPerson } from "./person.ts";
 import { addRule, loadRules } from "./rules.ts";
 
 /** Runs a page action, showing its failure in the live region; a refused token signs the tab out. */
@@ -25,6 +26,7 @@ function signOut(): void {
   byId("sign-in").hidden = false;
   byId("comments").replaceChildren();
   byId("rules").replaceChildren();
+  clearPerson();
 }
 
 async function open(): Promise<void> {
@@ -33,6 +35,7 @@ async function open(): Promise<void> {
   byId("workspace").hidden = false;
   byId("me").textContent = `Signed in as ${me.name} (${me.role}).`;
   byId("rules-panel").hidden = me.role !== "owner";
+  byId("person-panel").hidden = me.role !== "owner";
   await loadQueue();
   if (me.role === "owner") await loadRules();
 }
@@ -76,5 +79,13 @@ byId<HTMLFormElement>("add-rule").addEventListener("submit", (event) => {
   event.preventDefault();
   void addRule(event.target as HTMLFormElement);
 });
+
+byId<HTMLFormElement>("person-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  void attempt(exportPerson);
+});
+byId("person-erase").addEventListener("click", () => void attempt(askToErase));
+byId("person-erase-confirm").addEventListener("click", () => void attempt(confirmErase));
+byId("person-erase-cancel").addEventListener("click", cancelErase);
 
 if (readToken()) void attempt(open);

@@ -28,8 +28,8 @@ export interface AdminComment {
   byBlog?: boolean;
 }
 
-/** A comment's status in the moderation ledger: a live status, or `deleted` for the tombstone a delete leaves. */
-export type LedgerStatus = Status | "deleted";
+/** A comment's status in the moderation ledger: a live status, or the tombstone a delete (`deleted`) or a person's erasure (`erased`) leaves. */
+export type LedgerStatus = Status | "deleted" | "erased";
 
 /** What readers get: never an email, IP or moderation field. */
 export interface PublicComment {

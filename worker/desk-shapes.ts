@@ -1,6 +1,6 @@
 // The moderation desk's shapes (moderators, audit entries, rules), declared once for the worker, the moderation CLI
 // and the /admin page. Types only: importing this file adds nothing to a bundle.
-import type { LedgerStatus } from "./comment.ts";
+import type { AdminComment, LedgerStatus } from "./comment.ts";
 import type { ModeratorRole, RuleAction, RuleKind } from "./intake/schema.ts";
 
 export interface Moderator {
@@ -36,4 +36,40 @@ export interface Rule {
   action: RuleAction;
   createdAt: string;
   createdBy: string;
+}
+
+// One person's data (ledger/person.ts): an owner's export and erasure of everything held about an email address.
+
+/** Whose data: the address as given and its salted hash (worker/intake/ids.ts `hashEmail`). */
+export interface Person {
+  email: string;
+  emailHash: string;
+}
+
+/** Everything held about one address. `subscriptions` stays empty until the service sends mail. */
+export interface PersonExport {
+  email: string;
+  comments: AdminComment[];
+  /** Block rules keyed on the address's hash (the hash, never the address, is what a rule keeps). */
+  rules: Rule[];
+  /** The audit log's entries about those comments; moderators are named by role only (their names are not this person's data). */
+  audit: AuditEntry[];
+  /** The author's right to edit or delete a new comment, while it lasts (the token itself is never stored). */
+  editGrants: { id: string; until: string }[];
+  subscriptions: never[];
+}
+
+/** What an erasure did, as counts (the receipt the CLI and /admin print). */
+export interface ErasureReceipt {
+  comments: number;
+  /** `v1:comment:<id>` records the publisher deletes from KV (one per erased comment). */
+  kvRecordsDeleted: number;
+  /** Posts whose published thread and count are derived again without the erased comments. */
+  posts: string[];
+  auditRowsScrubbed: number;
+  editGrantsRemoved: number;
+  rulesKept: number;
+  rulesRemoved: number;
+  /** Whether KV already holds the result when the erasure answers (else the ledger's alarm finishes it). */
+  published: boolean;
 }

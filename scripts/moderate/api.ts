@@ -4,10 +4,10 @@ import type { CliConfig } from "./config.ts";
 import { CliError, EXIT_AUTH, EXIT_FAILED, EXIT_UNREACHABLE, ItemError } from "./errors.ts";
 
 import type { AdminComment } from "../../worker/comment.ts";
-import type { AuditEntry, ModeratorListing, Rule } from "../../worker/desk-shapes.ts";
+import type { AuditEntry, ErasureReceipt, ModeratorListing, PersonExport, Rule } from "../../worker/desk-shapes.ts";
 import type { Status as CommentStatus } from "../../worker/intake/schema.ts";
 
-export type { AdminComment, AuditEntry, CommentStatus, ModeratorListing, Rule };
+export type { AdminComment, AuditEntry, CommentStatus, ErasureReceipt, ModeratorListing, PersonExport, Rule };
 export const STATUSES: readonly CommentStatus[] = ["pending", "approved", "rejected", "spam"];
 
 /** The file `export` writes: every comment (the import format) and the audit log, oldest entry first. */
@@ -66,6 +66,10 @@ export interface AdminClient {
   listRules(): Promise<Rule[]>;
   addRule(kind: string, value: string, action: string): Promise<Rule>;
   removeRule(id: string): Promise<void>;
+  /** Everything held about one email address (owners only). */
+  exportPerson(email: string): Promise<PersonExport>;
+  /** Erases one email address's comments everywhere (owners only). */
+  erasePerson(email: string): Promise<ErasureReceipt>;
 }
 
 const AUDIT_PAGE = 500;
@@ -211,6 +215,12 @@ export function createAdminClient(config: CliConfig): AdminClient {
     },
     async removeRule(id) {
       await callChecked("DELETE", `/api/admin/rules/${encodeURIComponent(id)}`, `Removing rule ${id}`);
+    },
+    async exportPerson(email) {
+      return (await (await callChecked("POST", "/api/admin/person/export", "Exporting their data", { email })).json()) as PersonExport;
+    },
+    async erasePerson(email) {
+      return (await (await callChecked("POST", "/api/admin/person/erase", "Erasing their data", { email })).json()) as ErasureReceipt;
     },
     async postExists(slug) {
       const response = await call("GET", `/api/comments?${new URLSearchParams({ post: slug })}`);

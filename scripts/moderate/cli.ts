@@ -5,6 +5,7 @@ import { parseArgs } from "node:util";
 import { createAdminClient, STATUSES, type AdminClient, type CommentStatus, type ExportFile } from "./api.ts";
 import type { CliIo, Command, Parsed } from "./command.ts";
 import { DESK_COMMANDS } from "./desk.ts";
+import { PERSON_COMMANDS } from "./person.ts";
 import { MissingTokenError, resolveConfig } from "./config.ts";
 import { CliError, EXIT_AUTH, EXIT_FAILED, EXIT_OK, EXIT_USAGE, ItemError, UsageError } from "./errors.ts";
 import { COMMAND_HELP, USAGE } from "./help.ts";
@@ -113,6 +114,7 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
   ...DESK_COMMANDS,
+  ...PERSON_COMMANDS,
 };
 
 /** Runs the CLI on `argv` (the arguments after the script name) and returns the exit code. */

@@ -10,6 +10,8 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
   /** Terminal width for tables. */
   columns: number;
+  /** Asks a question and returns the answer; absent when there is no terminal to ask (then only --yes proceeds). */
+  ask?(question: string): Promise<string>;
 }
 
 /** The command line after `parseArgs`: the options' values and the positional arguments. */

@@ -18,6 +18,7 @@ Commands:
   moderators add|list|revoke                named moderators, each with their own token (owners only)
   rules list|add|remove                     hold or mark spam on arrival (owners add and remove)
   audit [--limit <n>]                       who did what, newest first
+  person export|erase <email>               one person's data: a copy, or its erasure (owners only)
 
 Environment:
   COMMENTS_API_URL  the comment worker (default: http://localhost:8787)
@@ -140,6 +141,23 @@ Kinds:
 
 Options:
   -a, --action <action>  hold (default) or spam`,
+
+  person: `Usage: npm run moderate -- person export <email> [--output <file>]
+       npm run moderate -- person erase <email> [--yes]
+
+One person's data, for an owner answering a request under UK GDPR (docs/privacy.md says how, within a month).
+
+  export  prints JSON of everything held about the address: their comments (status, text, times, post, reply-to,
+          name, website), block rules on the address's hash, audit entries about their comments (moderators by
+          role only), open edit grants, and subscriptions (none yet). --output writes it to a file only you can read.
+  erase   shows what it will erase and asks (--yes: does not ask; without a terminal, --yes is required). It erases
+          their comments from the ledger, KV and the audit log's copies of their text, leaving a content-free
+          tombstone per comment that no import can bring back; other people's replies stay. A block rule on the
+          address stays. It asks for the site rebuild and prints a receipt with counts.
+
+Options:
+  -o, --output <file>  export: write to this file instead of standard output
+  -y, --yes            erase: do not ask for confirmation`,
 
   audit: `Usage: npm run moderate -- audit [--limit <n>]
 

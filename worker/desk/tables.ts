@@ -48,6 +48,7 @@ CREATE TABLE IF NOT EXISTS used_links (id TEXT PRIMARY KEY, used_at TEXT NOT NUL
 `;
 
 type Row = Record<string, SqlStorageValue>;
+type AuditRow = { seq: number; at: string; moderator: string; action: string; comment_id: string | null; post: string | null; from_status: string | null; to_status: string | null; detail: string | null };
 
 export class Desk {
   readonly #sql: SqlStorage;
@@ -132,11 +133,14 @@ export class Desk {
 
   /** Up to `limit` entries, newest first, older than `before` (a `seq`) when given. */
   auditPage(limit: number, before: number | null): AuditEntry[] {
-    const rows = this.#rows<{ seq: number; at: string; moderator: string; action: string; comment_id: string | null; post: string | null; from_status: string | null; to_status: string | null; detail: string | null }>(
+    return this.#entries(this.#rows(
       `SELECT * FROM audit ${before === null ? "" : "WHERE seq < ?"} ORDER BY seq DESC LIMIT ?`,
       ...(before === null ? [limit] : [before, limit]),
-    );
-    return rows.map((r) => ({
+    ));
+  }
+
+  #entries(rows: Row[]): AuditEntry[] {
+    return (rows as AuditRow[]).map((r) => ({
       seq: r.seq,
       at: r.at,
       moderator: r.moderator,
@@ -149,9 +153,22 @@ export class Desk {
     }));
   }
 
-  /** A deleted comment's text must not survive it: drops the original text edits kept. */
-  forgetText(commentId: string): void {
-    this.#sql.exec("UPDATE audit SET detail = NULL WHERE comment_id = ? AND action = 'edit'", commentId);
+  /** A deleted comment's text must not survive it: drops the original text edits kept. Returns the rows changed. */
+  forgetText(commentId: string): number {
+    const kept = "comment_id = ? AND action = 'edit' AND detail IS NOT NULL";
+    const { n } = this.#sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM audit WHERE ${kept}`, commentId).one();
+    if (n > 0) this.#sql.exec(`UPDATE audit SET detail = NULL WHERE ${kept}`, commentId);
+    return n;
+  }
+
+  /** Every entry about these comments, oldest first. */
+  auditAbout(commentIds: readonly string[]): AuditEntry[] {
+    const entries: AuditEntry[] = [];
+    for (let i = 0; i < commentIds.length; i += 90) {
+      const part = commentIds.slice(i, i + 90);
+      entries.push(...this.#entries(this.#rows(`SELECT * FROM audit WHERE comment_id IN (${part.map(() => "?").join(",")}) ORDER BY seq`, ...part)));
+    }
+    return entries.sort((a, b) => a.seq - b.seq);
   }
 
   rules(): Rule[] {

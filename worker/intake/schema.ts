@@ -240,6 +240,9 @@ export const BulkSchema = fieldsObject({
   ),
 });
 
+/** One person's address, for an owner's export or erasure of their data (a POST body, so never in a URL or a log). */
+export const PersonSchema = fieldsObject({ email: emailField });
+
 /** An edit of a comment's text, or the blog's reply: the same limits as a reader's comment. */
 export const TextSchema = fieldsObject({ body: bodyField });
 

@@ -74,6 +74,9 @@ const REVISIONS_SCHEMA = "CREATE TABLE IF NOT EXISTS revisions (id TEXT PRIMARY 
 
 type Row = Record<string, SqlStorageValue>;
 
+/** The rows that still hold a comment: not the tombstone a delete leaves, nor the one a person's erasure leaves. */
+const LIVE = "status NOT IN ('deleted', 'erased')";
+
 /** Creates the tables and indexes of `schema` that do not exist yet (every statement is `IF NOT EXISTS`). */
 export function createTables(sql: SqlStorage, schema: string): void {
   for (const statement of schema.split(";").map((s) => s.trim()).filter(Boolean)) sql.exec(statement);
@@ -137,9 +140,26 @@ export class Ledger {
     return this.#rows<{ created_at: string }>("SELECT created_at FROM comments WHERE id = ?", id)[0]?.created_at ?? null;
   }
 
-  /** The post a live comment is on, or undefined. */
+  /** The post a comment is on, live or a tombstone (which keeps its post), or undefined when the ledger never saw it. */
   postOf(id: string): string | undefined {
-    return this.#rows<{ post: string }>("SELECT post FROM comments WHERE id = ? AND status != 'deleted'", id)[0]?.post;
+    return this.#rows<{ post: string }>("SELECT post FROM comments WHERE id = ?", id)[0]?.post;
+  }
+
+  /** Whether `id` was erased with its author's data: no path (import, inbox, reconcile) may bring it back. */
+  isErased(id: string): boolean {
+    return this.#rows("SELECT 1 FROM comments WHERE id = ? AND status = 'erased'", id).length > 0;
+  }
+
+  /**
+   * One person's live comments, oldest first: by the salted email hash, or by the address itself for records that
+   * carry one without a hash (taken in from a v1 namespace whose metadata had none).
+   */
+  byPerson(emailHash: string, email: string): AdminComment[] {
+    return this.#rows<{ record: string }>(
+      `SELECT record FROM comments WHERE ${LIVE} AND (email_hash = ? OR (email_hash IS NULL AND lower(json_extract(record, '$.email')) = ?))
+       ORDER BY created_at, id`,
+      emailHash, email.trim().toLowerCase(),
+    ).map((row) => JSON.parse(row.record) as AdminComment);
   }
 
   /** The post a deleted comment was on (its tombstone keeps it), or undefined. */
@@ -189,18 +209,31 @@ export class Ledger {
     return this.#rows<{ revision: number }>("SELECT revision FROM revisions WHERE id = ?", id)[0]?.revision ?? 0;
   }
 
-  /** Deletes a comment's content for good, leaving a tombstone (id, post, time) so no path can republish it. */
-  tombstone(id: string, at: string): AdminComment | null {
+  /**
+   * Deletes a comment's content for good, leaving a tombstone (id, post, time) so no path can republish it: `deleted`
+   * for a delete, `erased` for a person's erasure (which imports may never restore either).
+   */
+  tombstone(id: string, at: string, as: "deleted" | "erased" = "deleted"): AdminComment | null {
     return this.#transaction(() => {
       const before = this.get(id);
       if (!before) return null;
       this.#sql.exec(
-        "UPDATE comments SET status = 'deleted', parent_id = NULL, email_hash = NULL, moderated_at = ?, record = NULL WHERE id = ?",
-        at, id,
+        "UPDATE comments SET status = ?, parent_id = NULL, email_hash = NULL, moderated_at = ?, record = NULL WHERE id = ?",
+        as, at, id,
       );
       this.#recount(before.post);
       return before;
     });
+  }
+
+  /** An erased tombstone for a record only KV held (the ledger never saw it), so the reconcile never adopts it. */
+  tombstoneUnknown(id: string, post: string, at: string): boolean {
+    if (this.knownIds([id]).size > 0) return false;
+    this.#sql.exec(
+      "INSERT INTO comments (id, post, parent_id, status, email_hash, created_at, moderated_at, record) VALUES (?, ?, NULL, 'erased', NULL, ?, ?, NULL)",
+      id, post, at, at,
+    );
+    return true;
   }
 
   #recount(post: string): void {
@@ -223,7 +256,7 @@ export class Ledger {
 
   /** Live records matching the filter, oldest first, at most `limit` of them (all when absent). */
   queue(filter: QueueFilter): AdminComment[] {
-    const where = ["status != 'deleted'"];
+    const where = [LIVE];
     const bindings: unknown[] = [];
     if (filter.status) (where.push("status = ?"), bindings.push(filter.status));
     if (filter.post) (where.push("post = ?"), bindings.push(filter.post));
@@ -270,11 +303,11 @@ export class Ledger {
   exportPage(after: { createdAt: string; id: string } | null, limit: number): AdminComment[] {
     const rows = after
       ? this.#rows<{ record: string }>(
-          `SELECT record FROM comments WHERE status != 'deleted' AND (created_at > ? OR (created_at = ? AND id > ?))
+          `SELECT record FROM comments WHERE ${LIVE} AND (created_at > ? OR (created_at = ? AND id > ?))
            ORDER BY created_at, id LIMIT ?`,
           after.createdAt, after.createdAt, after.id, limit,
         )
-      : this.#rows<{ record: string }>("SELECT record FROM comments WHERE status != 'deleted' ORDER BY created_at, id LIMIT ?", limit);
+      : this.#rows<{ record: string }>(`SELECT record FROM comments WHERE ${LIVE} ORDER BY created_at, id LIMIT ?`, limit);
     return rows.map((row) => JSON.parse(row.record) as AdminComment);
   }
 
@@ -347,6 +380,18 @@ export class Ledger {
   grantEdit(id: string, tokenHash: string, until: number, now: number): void {
     this.#sql.exec("DELETE FROM edit_grants WHERE until <= ?", now);
     this.#sql.exec("INSERT OR REPLACE INTO edit_grants (id, token_hash, until) VALUES (?, ?, ?)", id, tokenHash, until);
+  }
+
+  /** Removes a comment's edit grant; whether there was one. */
+  revokeEditGrant(id: string): boolean {
+    if (!this.editGrant(id)) return false;
+    this.#sql.exec("DELETE FROM edit_grants WHERE id = ?", id);
+    return true;
+  }
+
+  /** Forgets how often a comment's text changed (its text is gone). */
+  forgetRevision(id: string): void {
+    this.#sql.exec("DELETE FROM revisions WHERE id = ?", id);
   }
 
   /** The grant of a comment, or null (none was given, or it was pruned after its deadline). */

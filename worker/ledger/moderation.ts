@@ -7,6 +7,7 @@
 import type { AdminComment } from "../comment.ts";
 import { type Desk, type Rule, ruleVerdict } from "../desk/tables.ts";
 import type { Ledger, OutboxKey } from "./ledger.ts";
+import { type ErasureReceipt, erasePerson, exportPerson, type Person, type PersonExport } from "./person.ts";
 import type { Publisher } from "../publish/publisher.ts";
 import type { BulkAction, FieldErrors, Status } from "../intake/schema.ts";
 
@@ -321,7 +322,8 @@ export class Moderation {
   }
 
   /**
-   * Imports records (a backup, or comments from another system). Ids already live are skipped; so are ids deleted
+   * Imports records (a backup, or comments from another system). Ids already live are skipped; so, always, is an id
+   * erased with its author's data (a backup taken before the erasure must not bring it back); and so are ids deleted
    * here (`keptDeleted`: an import never brings back what a moderator deleted) unless `restoreDeleted` asks.
    * All-or-nothing: any unknown post or parent fails the whole batch with every problem named.
    */
@@ -336,7 +338,7 @@ export class Moderation {
     for (const [index, entry] of entries.entries()) {
       const { id, post } = entry.record;
       if (!known.has(post)) fields[`${index}.post`] = `There is no post "${post}".`;
-      if (batch.has(id) || ledger.get(id)) skipped++;
+      if (batch.has(id) || ledger.get(id) || ledger.isErased(id)) skipped++;
       else if (stored.has(id) && !options.restoreDeleted) keptDeleted++;
       else batch.set(id, entry);
     }
@@ -388,6 +390,18 @@ export class Moderation {
     const counts = this.#o.ledger.approvedCounts();
     const comments = posts.reduce((sum, post) => sum + (counts.get(post) ?? 0), 0);
     return { posts: posts.length, comments, published };
+  }
+
+  /** Everything held about one person (person.ts). */
+  exportPerson(person: Person): PersonExport {
+    return exportPerson(this.#o.ledger, this.#o.desk, person);
+  }
+
+  /** Erases one person's comments (person.ts), then publishes their threads and deletes their KV records. */
+  async erasePerson(person: Person, kvOnly: readonly { id: string; post: string }[], actor: Actor): Promise<ErasureReceipt> {
+    const { ledger, desk } = this.#o;
+    const { receipt, keys } = ledger.transaction(() => erasePerson(ledger, desk, person, kvOnly, actor, this.#at()));
+    return { ...receipt, published: keys.length === 0 ? true : await this.#publish(keys) };
   }
 
   /** The alarm: whatever the outbox still holds. */

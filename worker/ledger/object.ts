@@ -9,6 +9,7 @@ import { Desk, type Moderator, type Rule } from "../desk/tables.ts";
 import type { QueueFilter } from "./ledger.ts";
 import { Ledger } from "./ledger.ts";
 import { type Actor, type EditGrant, type LedgerEntry, Moderation } from "./moderation.ts";
+import type { Person } from "./person.ts";
 import { excerptOf } from "../notify/webhook.ts";
 import { listPosts } from "../intake/posts.ts";
 import { KV_KEY_SPACING_MS, Publisher } from "../publish/publisher.ts";
@@ -202,6 +203,16 @@ export class ModerationLedger extends DurableObject<Env> {
 
   setScanCursor(cursor: string | null): void {
     this.#moderation.ledger.setSetting(SCAN_CURSOR, cursor);
+  }
+
+  /** Everything held about one person (an owner's subject access request). */
+  exportPerson(person: Person) {
+    return this.#moderation.exportPerson(person);
+  }
+
+  /** Erases one person's comments; `kvOnly` are their records KV holds that the ledger never saw. */
+  erasePerson(person: Person, kvOnly: { id: string; post: string }[], actor: Actor) {
+    return this.#moderation.erasePerson(person, kvOnly, actor);
   }
 
   // "Take it back": the author's edit grant, checked by the ledger.

@@ -68,6 +68,23 @@ export async function scanComments(env: Env, cursor: string | null, pages = SCAN
   return outcome;
 }
 
+/**
+ * The records KV holds under this email hash (the `e` of their metadata) that the ledger has never seen: a person's
+ * erasure tombstones them too, so the walk above can never take them in later. One KV list per 1,000 comments.
+ */
+export async function unknownRecordsOf(env: Env, emailHash: string): Promise<{ id: string; post: string }[]> {
+  const theirs: { id: string; post: string }[] = [];
+  let cursor: string | null = null;
+  do {
+    const listed = await listCommentPage(env.COMMENTS, cursor);
+    theirs.push(...listed.comments.filter((c) => c.e === emailHash).map(({ id, post }) => ({ id, post })));
+    cursor = listed.cursor;
+  } while (cursor !== null);
+  if (theirs.length === 0) return [];
+  const unknown = new Set(await callLedger(env, (ledger) => ledger.unknownIds(theirs.map((c) => c.id))));
+  return theirs.filter((c) => unknown.has(c.id));
+}
+
 /** The hourly safety net: the inbox, the next pages of the walk (resuming where the last run stopped), the outbox. */
 export async function reconcile(env: Env): Promise<ScanOutcome & { inbox: number }> {
   const { added: inbox } = await drainInbox(env);
