@@ -106,7 +106,7 @@ describe("POST /api/admin/person/erase", () => {
     await erasePerson();
     const response = await call("/api/admin/import", { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${TOKEN}` }, body: backup });
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ imported: 0, skipped: 5 });
+    expect(await response.json()).toEqual({ imported: 0, skipped: 5, keptDeleted: 0 });
     const after = await ledgerExport();
     const ids = (JSON.parse(after) as { id: string }[]).map((c) => c.id);
     for (const id of [approved, pending, reply]) expect(ids).not.toContain(id);
