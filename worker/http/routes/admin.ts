@@ -19,6 +19,7 @@ import {
 } from "../../intake/schema.ts";
 import { createId } from "../../intake/ids.ts";
 import { desk } from "./desk.ts";
+import { adminMail } from "./admin-mail.ts";
 
 export const admin = new Hono<AppEnv>();
 
@@ -32,7 +33,7 @@ admin.use("*", async function noStore(c, next) {
 admin.use("*", async function rebuildSiteAfterChange(c, next) {
   await next();
   // Changes to moderators and rules change nothing readers see: no rebuild for them.
-  if (c.req.method !== "GET" && c.res.ok && c.env.DEPLOY_HOOK_URL && !/^\/api\/admin\/(moderators|rules)(\/|$)/.test(c.req.path)) {
+  if (c.req.method !== "GET" && c.res.ok && c.env.DEPLOY_HOOK_URL && !/^\/api\/admin\/(moderators|rules|mail)(\/|$)/.test(c.req.path)) {
     runAfterResponse(c, "deploy hook", () => requestSiteRebuild(c.env));
   }
 });
@@ -48,6 +49,7 @@ const unknownComment = () => notFound("There is no comment with that id.");
 const actor = (c: AppContext) => c.get("moderator").name;
 
 admin.route("/", desk);
+admin.route("/mail", adminMail);
 
 /** `?cursor=` as the list hands it out: the last comment's createdAt and id. */
 const CURSOR = /^(\d{4}-\d{2}-\d{2}T[\d:.]+Z)\|([A-Za-z0-9_-]{1,64})$/;
