@@ -25,16 +25,33 @@ function encodeHeader(value: string): string {
   return `=?UTF-8?B?${btoa(String.fromCharCode(...bytes))}?=`;
 }
 
-/** Base64 of UTF-8 text, in lines of 76 characters (RFC 2045). */
-function base64Lines(text: string): string {
-  const bytes = new TextEncoder().encode(text);
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return (btoa(binary).match(/.{1,76}/g) ?? []).join(CRLF);
+/**
+ * UTF-8 text as quoted-printable (RFC 2045 6.7): ASCII stays readable in the .eml file, other bytes become =XX, and
+ * lines longer than 76 characters end in a soft break "=".
+ */
+export function quotedPrintable(text: string): string {
+  const encoder = new TextEncoder();
+  return text.split(/\r?\n/).map((line) => {
+    const tokens: string[] = [];
+    const bytes = encoder.encode(line);
+    bytes.forEach((byte, index) => {
+      const last = index === bytes.length - 1;
+      const literal = (byte >= 33 && byte <= 126 && byte !== 61) || ((byte === 32 || byte === 9) && !last);
+      tokens.push(literal ? String.fromCharCode(byte) : `=${byte.toString(16).toUpperCase().padStart(2, "0")}`);
+    });
+    const lines: string[] = [];
+    let current = "";
+    for (const token of tokens) {
+      if (current.length + token.length > 75) (lines.push(`${current}=`), (current = ""));
+      current += token;
+    }
+    lines.push(current);
+    return lines.join(CRLF);
+  }).join(CRLF);
 }
 
 function part(type: string, body: string): string {
-  return [`Content-Type: ${type}; charset=utf-8`, "Content-Transfer-Encoding: base64", "", base64Lines(body)].join(CRLF);
+  return [`Content-Type: ${type}; charset=utf-8`, "Content-Transfer-Encoding: quoted-printable", "", quotedPrintable(body)].join(CRLF);
 }
 
 /**

@@ -128,7 +128,7 @@ async function buildMessage(deps: SenderDeps, mails: OutboxMail[], at: number): 
     return { message: confirmationMail(to, settings.from, settings.links, subscriber.confirmToken), mails, dropped: [] };
   }
   if (subscriber.state !== "confirmed") return { drop: "the subscription is not active" };
-  const last = store.lastSentTo(first.emailHash);
+  const last = store.lastNoticeTo(first.emailHash);
   if (last !== null && at - last < settings.recipientGapMs) return { waitUntil: last + settings.recipientGapMs };
   const replies: ApprovedReply[] = [];
   const kept: OutboxMail[] = [];

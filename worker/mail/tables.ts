@@ -264,9 +264,12 @@ export class MailStore {
     for (const id of ids) this.#sql.exec("UPDATE mail_outbox SET state = 'dropped', error = ?, updated_at = ? WHERE id = ?", reason, now, id);
   }
 
-  /** When the last mail to this recipient was sent (ms), or null. */
-  lastSentTo(emailHash: string): number | null {
-    return this.#rows<{ at: number | null }>("SELECT MAX(updated_at) AS at FROM mail_outbox WHERE email_hash = ? AND state = 'sent'", emailHash)[0]?.at ?? null;
+  /** When the last reply notification to this recipient was sent (ms), or null. The confirmation does not count. */
+  lastNoticeTo(emailHash: string): number | null {
+    return this.#rows<{ at: number | null }>(
+      "SELECT MAX(updated_at) AS at FROM mail_outbox WHERE email_hash = ? AND kind = 'reply' AND state = 'sent'",
+      emailHash,
+    )[0]?.at ?? null;
   }
 
   /** How many messages went out since `since` (mails merged into one message count once). */

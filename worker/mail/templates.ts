@@ -33,7 +33,7 @@ export function listId(links: MailLinks): string {
 }
 
 function html(paragraphs: string[]): string {
-  return `<!doctype html><html lang="en-GB"><head><meta charset="utf-8"></head><body style="font-family:sans-serif;line-height:1.5">${paragraphs.join("")}</body></html>`;
+  return `<!doctype html><html lang="en-GB"><head><meta charset="utf-8"></head><body style="font-family:sans-serif;line-height:1.5">\n${paragraphs.join("\n")}\n</body></html>\n`;
 }
 
 const quote = (text: string) => (text.length > QUOTE_MAX ? `${text.slice(0, QUOTE_MAX).trimEnd()}…` : text);

@@ -101,6 +101,20 @@ describe("the mail sender", () => {
     });
   });
 
+  it("sends the first notification at once after the confirmation: the gap is between notifications", async () => {
+    await withSender(async ({ store, clock, pass, sent, approveReply }) => {
+      const keys = (await readAddressKeys(env.MAIL_KEYS))!;
+      store.watch("parent", "hash-new", await sealAddress("new@example.org", keys), clock.now());
+      await pass();
+      expect(sent.map((m) => m.subject)).toEqual([expect.stringMatching(/^Confirm/)]);
+      store.confirm(store.subscriber("hash-new")!.confirmToken!, clock.now());
+      clock.advance(MINUTE);
+      approveReply("parent", "Right after confirming.");
+      await pass();
+      expect(sent).toHaveLength(2);
+    });
+  });
+
   it("sends no more than the daily limit, and the rest the next day", async () => {
     await withSender(async ({ subscribe, approveReply, pass, sent, clock, store }) => {
       for (const name of ["a", "b", "c", "d"]) await subscribe(`${name}@example.org`, `parent-${name}`);
