@@ -22,6 +22,8 @@ import { mailerFor } from "../mail/transport.ts";
 /** How long a moderator's action waits for KV to accept its writes before answering `published: false`. */
 export const ACTION_MAX_WAIT_MS = 3000;
 const SCAN_CURSOR = "scan-cursor";
+/** Set once the records stored with a plaintext address were scrubbed (docs/mail.md, "Addresses at rest"). */
+const ADDRESSES_SCRUBBED = "addresses-scrubbed";
 
 /**
  * KV's one-write-a-second rule, which the local emulator does not enforce. Only the worker tests lower it (see
@@ -67,6 +69,21 @@ export class ModerationLedger extends DurableObject<Env> {
       onApproved: (record, emailHash) => {
         if (this.#mail.queueReplyNotice(record.id, record.parentId, emailHash, Date.now())) void ctx.storage.setAlarm(Date.now());
       },
+    });
+    this.#scrubStoredAddresses(ledger);
+  }
+
+  /**
+   * Once per ledger: records stored before addresses were dropped from them lose theirs, and their KV copies are
+   * queued for rewriting by the publisher's outbox (which writes the record as the ledger has it).
+   */
+  #scrubStoredAddresses(ledger: Ledger): void {
+    if (ledger.setting(ADDRESSES_SCRUBBED) !== null) return;
+    ledger.transaction(() => {
+      const ids = ledger.dropStoredAddresses();
+      ledger.markDirty(ids.map((id) => `record:${id}` as const), Date.now());
+      ledger.setSetting(ADDRESSES_SCRUBBED, new Date().toISOString());
+      if (ids.length > 0) void this.ctx.storage.setAlarm(Date.now());
     });
   }
 

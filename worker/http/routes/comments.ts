@@ -112,6 +112,8 @@ comments.post("/", bodyLimit({ maxSize: MAX_SUBMISSION_BYTES, onError: tooLarge 
   let record: AdminComment = {
     id: createId(),
     ...input,
+    // Stored records carry the salted hash (the ledger's column, the KV key's metadata), never the address.
+    email: null,
     post: post.slug,
     createdAt: new Date().toISOString(),
     status: "pending",
