@@ -5,6 +5,7 @@ import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { ledgerOf } from "../../../worker/http/context.ts";
+import { Ledger } from "../../../worker/ledger/ledger.ts";
 import { hashEmail } from "../../../worker/intake/ids.ts";
 import { admin, createPending, dumpKv, POST } from "../helpers.ts";
 import { approve, confirmedSubscriberComment, deliver, linkIn, mailTo, newAddress, openLink, pendingReply } from "./mail-helpers.ts";
@@ -61,5 +62,21 @@ describe("addresses at rest", () => {
     expect(await sealedOf()).toMatch(/^test1\./);
     await openLink(linkIn(mailTo(address).at(-1)!, "unsubscribe"), "POST");
     expect(await sealedOf()).toBeNull();
+  });
+
+  it("are dropped from records stored before records kept only the hash, leaving the hash", async () => {
+    const stub = (env.LEDGER as DurableObjectNamespace).getByName(`legacy-${crypto.randomUUID()}`);
+    await runInDurableObject(stub, (_instance, state) => {
+      const ledger = new Ledger(state.storage.sql, (closure) => state.storage.transactionSync(closure));
+      const legacy = { id: "legacy-1", post: POST, parentId: null, author: "Old", email: "old.reader@example.org", website: null, body: "Old.", createdAt: "2020-01-01T00:00:00.000Z", status: "approved", moderatedAt: null };
+      state.storage.sql.exec(
+        "INSERT INTO comments (id, post, parent_id, status, email_hash, created_at, moderated_at, record) VALUES (?, ?, NULL, 'approved', 'h-old', ?, NULL, ?)",
+        legacy.id, POST, legacy.createdAt, JSON.stringify(legacy),
+      );
+      expect(ledger.dropStoredAddresses()).toEqual(["legacy-1"]);
+      expect(ledger.get("legacy-1")).toEqual({ ...legacy, email: null });
+      expect(ledger.emailHashOf("legacy-1")).toBe("h-old");
+      expect(ledger.dropStoredAddresses()).toEqual([]);
+    });
   });
 });
