@@ -17,7 +17,17 @@ export default defineConfig({
         plugins: [
           cloudflareTest({
             wrangler: { configPath: "./wrangler.toml" },
-            miniflare: { bindings: { TEST_KV_WRITE_SPACING_MS: "0" } },
+            // Mail is on, recorded in memory (worker/mail/recording.ts), with no gap between a recipient's mails
+            // and no wait before a retry, so a test sees each send at once.
+            miniflare: {
+              bindings: {
+                TEST_KV_WRITE_SPACING_MS: "0",
+                MAIL_TRANSPORT: "record",
+                MAIL_KEYS: "test1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+                MAIL_RECIPIENT_GAP_MINUTES: "0",
+                MAIL_RETRY_BASE_SECONDS: "0",
+              },
+            },
           }),
         ],
         test: { name: "worker", include: ["test/worker/**/*.test.ts"], testTimeout: 30_000 },

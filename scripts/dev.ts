@@ -2,9 +2,11 @@
 // the shipped comments imported into it (idempotent), and the site with live reload. Ctrl-C stops both.
 // A moderation action reaches the site's static HTML within seconds, as a deploy hook does in production: the
 // worker's DEPLOY_HOOK_URL points at a small local endpoint here, which touches the file Eleventy watches.
+// Mail never leaves the machine: the worker's dev transport POSTs each message to the same local server, which keeps
+// it as an .eml file in .mail/ (open one with any mail client, or read it as text).
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { join } from "node:path";
 import { stopGroup } from "./process-group.ts";
@@ -22,6 +24,8 @@ const SEED = join(ROOT, "comments", "seed.json");
 const HOOK_PORT = Number(process.env.HOOK_PORT ?? 8790);
 /** Watched by Eleventy (.eleventy.ts): touching it rebuilds the site with fresh comments. */
 const REBUILD_TRIGGER = join(ROOT, ".cache", "comments-changed");
+/** Every message the worker sends under `npm start`, one .eml file each (git-ignored). */
+const MAIL_DIR = join(ROOT, ".mail");
 
 /** Creates .dev.vars from the example with a random moderator token, unless it exists; returns the token. */
 function ensureDevVars(): string {
@@ -33,6 +37,14 @@ function ensureDevVars(): string {
   }
   const token = readDevVar(DEV_VARS, "MODERATOR_TOKEN");
   if (!token) throw new Error(".dev.vars has no MODERATOR_TOKEN line: add one, or delete the file to get a new one.");
+  // The key that seals addresses at rest (worker/mail/address-seal.ts); added to a .dev.vars made before mail existed.
+  if (!readDevVar(DEV_VARS, "MAIL_KEYS")) {
+    const text = readFileSync(DEV_VARS, "utf8");
+    const line = `MAIL_KEYS=dev1:${randomBytes(32).toString("base64")}`;
+    if (/^MAIL_KEYS=.*$/m.test(text)) writeFileSync(DEV_VARS, text.replace(/^MAIL_KEYS=.*$/m, line), { mode: 0o600 });
+    else appendFileSync(DEV_VARS, `${text.endsWith("\n") ? "" : "\n"}${line}\n`);
+    console.log("Added a new random MAIL_KEYS to .dev.vars.");
+  }
   return token;
 }
 
@@ -91,6 +103,10 @@ function startRebuildHook(): void {
   mkdirSync(join(ROOT, ".cache"), { recursive: true });
   writeFileSync(REBUILD_TRIGGER, new Date().toISOString());
   const server = createServer((req, res) => {
+    if (req.method === "POST" && req.url === "/mail") {
+      keepMail(req).then(() => res.writeHead(202).end(), () => res.writeHead(500).end());
+      return;
+    }
     if (req.method === "POST" && req.url === "/rebuild") writeFileSync(REBUILD_TRIGGER, new Date().toISOString());
     res.writeHead(req.method === "POST" ? 202 : 405).end();
   });
@@ -98,11 +114,24 @@ function startRebuildHook(): void {
   server.unref();
 }
 
+let mailCount = 0;
+
+/** Keeps one message from the worker's dev mail transport as `.mail/<time>-<n>.eml`, sorted in sending order. */
+async function keepMail(req: AsyncIterable<Buffer>): Promise<void> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk);
+  mkdirSync(MAIL_DIR, { recursive: true });
+  const name = `${new Date().toISOString().replace(/[:.]/g, "-")}-${String(++mailCount).padStart(3, "0")}.eml`;
+  writeFileSync(join(MAIL_DIR, name), Buffer.concat(chunks));
+  console.log(`Mail kept in .mail/${name}`);
+}
+
 const token = ensureDevVars();
 startRebuildHook();
 run("npx", ["wrangler", "dev", "--port", String(WORKER_PORT), "--show-interactive-dev-session=false",
   "--var", `SITE_URL:${SITE_URL}`, "--var", `ALLOWED_ORIGINS:${SITE_URL},${SITE_URL.replace("localhost", "127.0.0.1")}`,
-  "--var", `DEPLOY_HOOK_URL:http://127.0.0.1:${HOOK_PORT}/rebuild`, "--var", "DEPLOY_HOOK_MIN_INTERVAL_SECONDS:0"]);
+  "--var", `DEPLOY_HOOK_URL:http://127.0.0.1:${HOOK_PORT}/rebuild`, "--var", "DEPLOY_HOOK_MIN_INTERVAL_SECONDS:0",
+  "--var", `COMMENTS_API_URL:${COMMENTS_API_URL}`, "--var", "MAIL_TRANSPORT:dev", "--var", `MAIL_DEV_URL:http://127.0.0.1:${HOOK_PORT}/mail`]);
 await waitForWorker();
 await importSeed(token);
 run("npx", ["eleventy", "--config=.eleventy.ts", "--serve", "--port", String(SITE_PORT)], { SITE_URL, COMMENTS_API_URL });
@@ -112,6 +141,7 @@ console.log(`
   Comment service (worker)     ${COMMENTS_API_URL}
   Moderation page              ${COMMENTS_API_URL}/admin   (token: MODERATOR_TOKEN in .dev.vars)
   Moderate from a terminal     npm run moderate -- list
+  Mail the worker sends        .mail/*.eml   (kept here: nothing leaves this machine; docs/mail.md)
 
   Comments are kept in .wrangler/state between runs; an approval rebuilds the site's pages within seconds.
   Press Ctrl-C to stop.

@@ -21,6 +21,18 @@ interface WorkerSecrets {
   EDIT_WINDOW_SECONDS?: string;
   /** "true": an author's edit of an approved comment keeps it approved (default: it returns to pending). */
   EDIT_KEEPS_APPROVAL?: string;
+  /** The keys that seal email addresses at rest (worker/mail/address-seal.ts): `id:base64key,...`; unset = mail off. */
+  MAIL_KEYS?: string;
+  /** How mail leaves: "cloudflare" (default: the EMAIL binding), "dev" (npm start: .mail/), "record" (tests). */
+  MAIL_TRANSPORT?: string;
+  /** Where the "dev" transport POSTs each message (scripts/dev.ts writes it into .mail/). */
+  MAIL_DEV_URL?: string;
+  /** Messages a day at most (default 90, worker/mail/settings.ts). */
+  MAIL_DAILY_LIMIT?: string;
+  /** Minutes between two notifications to one recipient (default 15); replies meanwhile are merged. */
+  MAIL_RECIPIENT_GAP_MINUTES?: string;
+  /** The first retry's delay in seconds (default 60), growing fourfold with each try. */
+  MAIL_RETRY_BASE_SECONDS?: string;
   /** Tests only: the ledger's gap between two writes of one KV key (production KV allows one a second: never set it). */
   TEST_KV_WRITE_SPACING_MS?: string;
 }

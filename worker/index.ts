@@ -15,6 +15,7 @@ import { act } from "./http/routes/act.ts";
 import { admin } from "./http/routes/admin.ts";
 import { author } from "./http/routes/author.ts";
 import { comments } from "./http/routes/comments.ts";
+import { mail } from "./http/routes/mail.ts";
 
 // The moderation ledger's Durable Object class must be exported by the main module (wrangler.toml binds it).
 export { ModerationLedger } from "./ledger/object.ts";
@@ -47,6 +48,8 @@ app.route("/api/admin", admin);
 // Before the page: the page's headers middleware would otherwise apply to the links' pages too.
 app.route("/admin/act", act);
 app.route("/admin", adminPage);
+// The links in reader mail: confirm a subscription, unsubscribe (one-click, RFC 8058).
+app.route("/mail", mail);
 
 app.notFound((c) => c.json({ error: "not_found", message: "There is nothing at this address." }, 404));
 

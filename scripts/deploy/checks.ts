@@ -14,6 +14,7 @@ export const OPTIONAL_SECRETS = [
   "DEPLOY_HOOK_URL",
   "DEPLOY_HOOK_AUTHORIZATION",
   "LINK_SECRET",
+  "MAIL_KEYS",
 ] as const;
 
 /** "fail" stops the deploy; "warn" is something a real deploy needs that a dry run may lack. */

@@ -98,7 +98,8 @@ describe("scheduled", () => {
     const record = { ...validComment(), id: "kv-only", website: null, parentId: null, createdAt: "2026-01-02T03:04:05.000Z", status: "pending" as const, moderatedAt: null };
     await store.putComment(env.COMMENTS, record, null);
     await runCron("17 * * * *");
-    expect(await ledgerOf(env).getComment("kv-only")).toEqual(record);
+    // The ledger keeps the record without its address (records keep only the salted hash).
+    expect(await ledgerOf(env).getComment("kv-only")).toEqual({ ...record, email: null });
   });
 });
 

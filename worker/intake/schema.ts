@@ -140,6 +140,18 @@ function fieldsObject<TEntries extends v.ObjectEntries>(entries: TEntries) {
   });
 }
 
+/**
+ * "Email me when someone replies": `true` from the API, `on` from the form's checkbox (absent when unticked, and the
+ * script sends the form's fields as they are). Anything else is refused, so a typo never subscribes anyone.
+ */
+const subscribeField = v.optional(
+  v.pipe(
+    v.union([v.boolean(), v.literal("on"), v.literal("true"), v.literal("false")], "subscribe must be true or false."),
+    v.transform((value) => value === true || value === "on" || value === "true"),
+  ),
+  false,
+);
+
 /** A reader's submission (JSON body or the form's fields). Unknown keys are dropped. */
 export const SubmissionSchema = fieldsObject({
   post: postField,
@@ -148,6 +160,7 @@ export const SubmissionSchema = fieldsObject({
   website: websiteField,
   body: bodyField,
   parentId: parentIdField,
+  subscribe: subscribeField,
 });
 export type Submission = v.InferOutput<typeof SubmissionSchema>;
 

@@ -28,6 +28,8 @@ export interface QueueFilter {
   post?: string;
   /** A case-insensitive substring of the author's name, email or text. */
   q?: string;
+  /** With `q`: also the comments of the address with this salted hash (records keep no address). */
+  emailHash?: string;
   /** Continue after this position (the `next` of the page before). */
   after?: { createdAt: string; id: string };
   limit?: number;
@@ -167,11 +169,15 @@ export class Ledger {
     return this.#rows<{ post: string }>("SELECT post FROM comments WHERE id = ? AND status = 'deleted'", id)[0]?.post;
   }
 
-  /** Adds records (or revives deleted ones), recounting their posts. Returns the posts touched. */
+  /**
+   * Adds records (or revives deleted ones), recounting their posts. Returns the posts touched. A record is stored
+   * without its address: the hash is what lookups use (docs/mail.md, "Addresses at rest").
+   */
   insert(entries: readonly { record: AdminComment; emailHash: string | null }[]): Set<string> {
     return this.#transaction(() => {
       const posts = new Set<string>();
-      for (const { record, emailHash } of entries) {
+      for (const { record: given, emailHash } of entries) {
+        const record: AdminComment = { ...given, email: null };
         this.#sql.exec(
           `INSERT OR REPLACE INTO comments (id, post, parent_id, status, email_hash, created_at, moderated_at, record)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -263,8 +269,9 @@ export class Ledger {
     if (filter.q) {
       // LIKE with its wildcards escaped: the moderator's text is matched literally (ASCII case-insensitively).
       const pattern = `%${filter.q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
-      where.push(`(${["author", "email", "body"].map((field) => `json_extract(record, '$.${field}') LIKE ? ESCAPE '\\'`).join(" OR ")})`);
-      bindings.push(pattern, pattern, pattern);
+      const byHash = filter.emailHash === undefined ? "" : " OR email_hash = ?";
+      where.push(`(${["author", "email", "body"].map((field) => `json_extract(record, '$.${field}') LIKE ? ESCAPE '\\'`).join(" OR ")}${byHash})`);
+      bindings.push(pattern, pattern, pattern, ...(filter.emailHash === undefined ? [] : [filter.emailHash]));
     }
     if (filter.after) {
       where.push("(created_at > ? OR (created_at = ? AND id > ?))");
@@ -413,6 +420,20 @@ export class Ledger {
       this.#recount(before.post);
       this.#bumpRevision(id);
       return { before, after };
+    });
+  }
+
+  // Addresses at rest (docs/mail.md): records keep only the salted hash. Records stored before that are scrubbed.
+
+  /**
+   * Drops the address from every record that still holds one (their hash stays in `email_hash`), returning their
+   * ids so their KV copies are rewritten. One transaction.
+   */
+  dropStoredAddresses(): string[] {
+    return this.#transaction(() => {
+      const ids = this.#rows<{ id: string }>("SELECT id FROM comments WHERE record IS NOT NULL AND json_extract(record, '$.email') IS NOT NULL").map((r) => r.id);
+      this.#sql.exec("UPDATE comments SET record = json_set(record, '$.email', json('null')) WHERE record IS NOT NULL AND json_extract(record, '$.email') IS NOT NULL");
+      return ids;
     });
   }
 }

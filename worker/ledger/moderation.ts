@@ -66,6 +66,11 @@ export interface ModerationOptions {
    * if the object is reset before its own pass sets a wake-up.
    */
   armAlarm: (at: number) => void;
+  /**
+   * Called inside the transaction that makes a comment approved (a moderator's approval, the blog's reply, an
+   * auto-approved submission), so what it writes (the reply notification, worker/mail/) commits with the approval.
+   */
+  onApproved?: (record: AdminComment, emailHash: string | null) => void;
 }
 
 /** The alarm armed with every outbox change: a backstop after the action's own pass, which normally ends the work. */
@@ -168,6 +173,7 @@ export class Moderation {
     }
     ledger.transaction(() => {
       ledger.insert([{ record, emailHash: entry.emailHash }]);
+      if (record.status === "approved") this.#o.onApproved?.(record, entry.emailHash);
       if (verdict) this.#o.desk.auditComment(this.#at(), "rules", verdict.action, { ...record, status: "pending" }, record, { rule: verdict.rule.id });
     });
     // A pending comment changes nothing readers see; an approved one is published in one pass (never waiting).
@@ -204,6 +210,7 @@ export class Moderation {
       const at = this.#at();
       const changed = ledger.setStatus(id, status, at);
       if (changed) desk.auditComment(at, actor, action, changed.before, changed.after);
+      if (changed && status === "approved" && changed.before.status !== "approved") this.#o.onApproved?.(changed.after, ledger.emailHashOf(id));
       return changed?.after ?? null;
     });
   }
@@ -279,6 +286,7 @@ export class Moderation {
     ledger.transaction(() => {
       ledger.insert([{ record, emailHash: null }]);
       desk.auditComment(at, actor, "reply", null, record, { parentId });
+      this.#o.onApproved?.(record, null);
     });
     return { record, published: await this.#publish(postKeys([record.post])) };
   }

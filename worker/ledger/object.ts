@@ -14,10 +14,17 @@ import { excerptOf } from "../notify/webhook.ts";
 import { listPosts } from "../intake/posts.ts";
 import { KV_KEY_SPACING_MS, Publisher } from "../publish/publisher.ts";
 import type { BulkAction, Status } from "../intake/schema.ts";
+import { readAddressKeys } from "../mail/address-seal.ts";
+import { deliverDue, type PassOutcome } from "../mail/sender.ts";
+import { mailSettings } from "../mail/settings.ts";
+import { MailStore } from "../mail/tables.ts";
+import { mailerFor } from "../mail/transport.ts";
 
 /** How long a moderator's action waits for KV to accept its writes before answering `published: false`. */
 export const ACTION_MAX_WAIT_MS = 3000;
 const SCAN_CURSOR = "scan-cursor";
+/** Set once the records stored with a plaintext address were scrubbed (docs/mail.md, "Addresses at rest"). */
+const ADDRESSES_SCRUBBED = "addresses-scrubbed";
 
 /**
  * KV's one-write-a-second rule, which the local emulator does not enforce. Only the worker tests lower it (see
@@ -32,10 +39,12 @@ const knownPosts = () => listPosts().map((post) => post.slug);
 
 export class ModerationLedger extends DurableObject<Env> {
   readonly #moderation: Moderation;
+  readonly #mail: MailStore;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     const ledger = new Ledger(ctx.storage.sql, (closure) => ctx.storage.transactionSync(closure));
+    this.#mail = new MailStore(ctx.storage.sql, (closure) => ctx.storage.transactionSync(closure));
     const publisher = new Publisher(ledger, {
       kv: env.COMMENTS,
       spacingMs: kvSpacingMs(env),
@@ -56,6 +65,26 @@ export class ModerationLedger extends DurableObject<Env> {
       maxWaitMs: ACTION_MAX_WAIT_MS,
       // Not awaited: the alarm's write commits with the outbox change of the same step.
       armAlarm: (at) => void ctx.storage.setAlarm(at),
+      // An approved reply to a confirmed subscriber's comment queues its notification in the approval's transaction;
+      // the alarm, due now, sends it.
+      onApproved: (record, emailHash) => {
+        if (this.#mail.queueReplyNotice(record.id, record.parentId, emailHash, Date.now())) void ctx.storage.setAlarm(Date.now());
+      },
+    });
+    this.#scrubStoredAddresses(ledger);
+  }
+
+  /**
+   * Once per ledger: records stored before addresses were dropped from them lose theirs, and their KV copies are
+   * queued for rewriting by the publisher's outbox (which writes the record as the ledger has it).
+   */
+  #scrubStoredAddresses(ledger: Ledger): void {
+    if (ledger.setting(ADDRESSES_SCRUBBED) !== null) return;
+    ledger.transaction(() => {
+      const ids = ledger.dropStoredAddresses();
+      ledger.markDirty(ids.map((id) => `record:${id}` as const), Date.now());
+      ledger.setSetting(ADDRESSES_SCRUBBED, new Date().toISOString());
+      if (ids.length > 0) void this.ctx.storage.setAlarm(Date.now());
     });
   }
 
@@ -64,8 +93,11 @@ export class ModerationLedger extends DurableObject<Env> {
     return this.#moderation.flush();
   }
 
+  /** The publisher's outbox, then the mail outbox; then wakes again for the earliest mail still due. */
   async alarm(): Promise<void> {
     await this.#moderation.flush();
+    await this.deliverMail().catch((error: unknown) => console.error("mail pass failed", error instanceof Error ? error.message : "unknown error"));
+    await this.#wakeForMail();
   }
 
   ingest(entry: LedgerEntry, options: { autoApproveReturning?: boolean }) {
@@ -227,5 +259,57 @@ export class ModerationLedger extends DurableObject<Env> {
 
   removeByAuthor(id: string, tokenHash: string) {
     return this.#moderation.removeByAuthor(id, tokenHash);
+  }
+
+  // Mail (worker/mail/): reply subscriptions and the mail outbox, kept in this object's SQLite beside the comments.
+
+  async #wakeForMail(): Promise<void> {
+    const due = this.#mail.nextDue();
+    if (due === null) return;
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || due < current) await this.ctx.storage.setAlarm(due);
+  }
+
+  /**
+   * The author of comment `commentId` asked to be mailed about replies: a new address is sent a confirmation (at
+   * most one a day) by the alarm. `sealedAddress` is the address sealed by the worker (mail/address-seal.ts).
+   */
+  async watchReplies(commentId: string, emailHash: string, sealedAddress: string): Promise<void> {
+    if (this.#mail.watch(commentId, emailHash, sealedAddress, Date.now())) await this.#wakeForMail();
+  }
+
+  isPendingConfirmation(token: string): boolean {
+    return this.#mail.isPendingConfirmation(token);
+  }
+
+  confirmSubscription(token: string): boolean {
+    return this.#mail.confirm(token, Date.now());
+  }
+
+  isSubscribed(token: string): boolean {
+    return this.#mail.isSubscribed(token);
+  }
+
+  unsubscribe(token: string): boolean {
+    return this.#mail.unsubscribe(token, Date.now());
+  }
+
+  /** Forgets an address's subscription and mail (called by `person erase`). */
+  forgetAddress(emailHash: string): void {
+    this.#mail.forgetAddress(emailHash);
+  }
+
+  /** Sends the mails due now (the alarm's pass; nothing when mail is off). */
+  async deliverMail(): Promise<PassOutcome | null> {
+    const settings = mailSettings(this.env);
+    const keys = await readAddressKeys(this.env.MAIL_KEYS);
+    if (!settings || !keys) return null;
+    const ledger = this.#moderation.ledger;
+    return deliverDue({ store: this.#mail, comment: (id) => ledger.get(id), mailer: mailerFor(this.env), keys, settings, now: () => Date.now() });
+  }
+
+  /** The delivery log /admin shows, newest first. */
+  mailLog(limit: number) {
+    return this.#mail.deliveryLog(limit);
   }
 }

@@ -82,6 +82,22 @@ export async function getComments(ns: KVNamespace, ids: readonly string[]): Prom
   return records;
 }
 
+/**
+ * The records with these ids and the email hash of each key's metadata (records keep no address), skipping any that
+ * no longer exist (bulk reads of 100, as getComments).
+ */
+export async function getCommentEntries(ns: KVNamespace, ids: readonly string[]): Promise<{ record: AdminComment; emailHash: string | null }[]> {
+  const entries: { record: AdminComment; emailHash: string | null }[] = [];
+  for (const ids100 of chunk(ids, BULK_GET_MAX)) {
+    const found = await kv("get", () => ns.getWithMetadata<AdminComment, CommentMeta>(ids100.map(commentKey), "json"));
+    for (const id of ids100) {
+      const got = found.get(commentKey(id));
+      if (got?.value) entries.push({ record: got.value, emailHash: got.metadata?.e ?? null });
+    }
+  }
+  return entries;
+}
+
 /** A post's published thread: one KV read, cached at the edge. */
 export async function readThread(ns: KVNamespace, post: string): Promise<PublicComment[]> {
   return (await kv("get", () => ns.get<PublicComment[]>(threadKey(post), { type: "json", cacheTtl: READ_CACHE_TTL_SECONDS }))) ?? [];

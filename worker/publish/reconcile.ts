@@ -8,7 +8,7 @@
 import { callLedger } from "../http/context.ts";
 import { hashEmail } from "../intake/ids.ts";
 import type { LedgerEntry } from "../ledger/moderation.ts";
-import { deleteInbox, getComments, listCommentPage, listInbox } from "./kv-store.ts";
+import { deleteInbox, getCommentEntries, getComments, listCommentPage, listInbox } from "./kv-store.ts";
 
 export interface ScanOutcome {
   scanned: number;
@@ -33,11 +33,15 @@ const autoApprove = (env: Env) => ({ autoApproveReturning: env.AUTO_APPROVE_RETU
 export async function drainInbox(env: Env): Promise<{ added: number }> {
   const ids = await listInbox(env.COMMENTS);
   if (ids.length === 0) return { added: 0 };
-  const records = await getComments(env.COMMENTS, ids);
-  const entries = await Promise.all(records.map(async (record) => ({ record, emailHash: record.email ? await hashEmail(record.email, env.IP_HASH_SALT) : null })));
+  const found = await getCommentEntries(env.COMMENTS, ids);
+  // The hash is the key's metadata; a record written before addresses were dropped from records still has its own.
+  const entries = await Promise.all(found.map(async ({ record, emailHash }) => ({
+    record,
+    emailHash: emailHash ?? (record.email ? await hashEmail(record.email, env.IP_HASH_SALT) : null),
+  })));
   const { added } = await callLedger(env, (ledger) => ledger.adopt(entries, autoApprove(env)));
   // A record KV does not show yet (a read from another location can lag) keeps its inbox key for the next run.
-  for (const record of records) await deleteInbox(env.COMMENTS, record.id);
+  for (const { record } of found) await deleteInbox(env.COMMENTS, record.id);
   return { added };
 }
 

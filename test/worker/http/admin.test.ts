@@ -29,12 +29,12 @@ const legacyReply = {
 };
 
 describe("GET /api/admin/comments", () => {
-  it("lists every comment with post, email and status, oldest first", async () => {
+  it("lists every comment with post and status, oldest first, and no address (records keep only its hash)", async () => {
     const a = await createPending();
     const b = await createApproved({ post: OTHER_POST });
     const body = await list();
     expect(body.comments.map((c) => c.id)).toEqual([a, b]);
-    expect(body.comments[0]).toMatchObject({ post: POST, email: "ada@example.org", status: "pending" });
+    expect(body.comments[0]).toMatchObject({ post: POST, email: null, status: "pending" });
     expect(body.posts[POST]).toEqual({ title: "Local leadership capabilities", url: `/posts/${POST}/` });
   });
 

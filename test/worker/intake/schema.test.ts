@@ -32,7 +32,7 @@ function emailOfLength(length: number): string {
 describe("SubmissionSchema", () => {
   it("accepts a minimal comment and fills the optional fields with null", () => {
     const result = check({});
-    expect(result).toEqual({ ok: true, value: { ...valid, website: null, parentId: null } });
+    expect(result).toEqual({ ok: true, value: { ...valid, website: null, parentId: null, subscribe: false } });
   });
 
   it("names every failing field at once", () => {
@@ -135,7 +135,21 @@ describe("SubmissionSchema", () => {
 
   it("drops fields it does not know", () => {
     const result = check({ status: "approved", id: "chosen", reference: "" });
-    expect(result.ok && Object.keys(result.value).sort()).toEqual(["author", "body", "email", "parentId", "post", "website"]);
+    expect(result.ok && Object.keys(result.value).sort()).toEqual(["author", "body", "email", "parentId", "post", "subscribe", "website"]);
+  });
+});
+
+describe("SubmissionSchema's subscribe", () => {
+  it("takes true from the API and on from the form's checkbox, and is false when absent", () => {
+    expect(validate(SubmissionSchema, { ...valid, subscribe: true })).toMatchObject({ ok: true, value: { subscribe: true } });
+    expect(validate(SubmissionSchema, { ...valid, subscribe: "on" })).toMatchObject({ ok: true, value: { subscribe: true } });
+    expect(validate(SubmissionSchema, { ...valid, subscribe: false })).toMatchObject({ ok: true, value: { subscribe: false } });
+    expect(validate(SubmissionSchema, valid)).toMatchObject({ ok: true, value: { subscribe: false } });
+  });
+
+  it("refuses anything else, naming the field", () => {
+    expect(validate(SubmissionSchema, { ...valid, subscribe: "yes" })).toMatchObject({ ok: false, fields: { subscribe: "subscribe must be true or false." } });
+    expect(validate(SubmissionSchema, { ...valid, subscribe: 1 })).toMatchObject({ ok: false, fields: { subscribe: "subscribe must be true or false." } });
   });
 });
 

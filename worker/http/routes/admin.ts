@@ -20,6 +20,7 @@ import {
 import { createId } from "../../intake/ids.ts";
 import { desk } from "./desk.ts";
 import { person } from "./person.ts";
+import { adminMail } from "./admin-mail.ts";
 
 export const admin = new Hono<AppEnv>();
 
@@ -32,9 +33,9 @@ admin.use("*", async function noStore(c, next) {
 // the static pages show.
 admin.use("*", async function rebuildSiteAfterChange(c, next) {
   await next();
-  // Changes to moderators and rules change nothing readers see: no rebuild for them. A person's export changes
-  // nothing either, and their erasure asks for its own rebuild (person.ts), only when it erased something.
-  if (c.req.method !== "GET" && c.res.ok && c.env.DEPLOY_HOOK_URL && !/^\/api\/admin\/(moderators|rules|person)(\/|$)/.test(c.req.path)) {
+  // Changes to moderators, rules and mail settings change nothing readers see: no rebuild for them. A person's export
+  // changes nothing either, and their erasure asks for its own rebuild (person.ts), only when it erased something.
+  if (c.req.method !== "GET" && c.res.ok && c.env.DEPLOY_HOOK_URL && !/^\/api\/admin\/(moderators|rules|person|mail)(\/|$)/.test(c.req.path)) {
     runAfterResponse(c, "deploy hook", () => requestSiteRebuild(c.env));
   }
 });
@@ -51,6 +52,7 @@ const actor = (c: AppContext) => c.get("moderator").name;
 
 admin.route("/", desk);
 admin.route("/person", person);
+admin.route("/mail", adminMail);
 
 /** `?cursor=` as the list hands it out: the last comment's createdAt and id. */
 const CURSOR = /^(\d{4}-\d{2}-\d{2}T[\d:.]+Z)\|([A-Za-z0-9_-]{1,64})$/;
@@ -75,7 +77,9 @@ admin.get("/comments", async (c) => {
   if (cursor === null) throw badRequest("cursor must be the `next` of the page before.");
   const after = cursor ? { createdAt: cursor[1]!, id: cursor[2]! } : undefined;
   const paged = rawLimit !== undefined || rawCursor !== undefined;
-  const page = await callLedger(c.env, (ledger) => ledger.listPage({ status: checked?.value, post, q, after, limit: paged ? limit : null }));
+  // Records keep no address: a search for one finds its commenter's comments by the salted hash.
+  const emailHash = q?.includes("@") ? await hashEmail(q, c.env.IP_HASH_SALT) : undefined;
+  const page = await callLedger(c.env, (ledger) => ledger.listPage({ status: checked?.value, post, q, emailHash, after, limit: paged ? limit : null }));
   const posts = Object.fromEntries(listPosts().map((p) => [p.slug, { title: p.title, url: p.url }]));
   const next = page.next ? `${page.next.createdAt}|${page.next.id}` : null;
   return c.json({ comments: page.comments, posts, counts: page.counts, next });
@@ -195,8 +199,9 @@ admin.post(
 async function importEntry(item: ImportItem, salt: string | undefined, now = new Date()): Promise<LedgerEntry> {
   const id = item.id ?? (await deriveImportId(item.post, item.author, item.createdAt, item.body));
   const moderatedAt = item.status === "pending" ? null : (item.moderatedAt ?? now.toISOString());
-  const record: AdminComment = { ...item, id, moderatedAt };
-  return { record, emailHash: record.email ? await hashEmail(record.email, salt) : null };
+  // The address is kept only as its salted hash (docs/mail.md, "Addresses at rest").
+  const record: AdminComment = { ...item, id, moderatedAt, email: null };
+  return { record, emailHash: item.email ? await hashEmail(item.email, salt) : null };
 }
 
 const EXPORT_PAGE = 500;

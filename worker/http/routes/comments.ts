@@ -14,6 +14,8 @@ import { fromCache, publicJson, purgeThread, threadCacheKey } from "../../publis
 import { MAX_COUNT_POSTS, MAX_SUBMISSION_BYTES, type Status, SubmissionSchema, SLUG_MAX, validate } from "../../intake/schema.ts";
 import { putComment, putInbox, readCounts, readThread, readThreads, type AdminComment } from "../../publish/kv-store.ts";
 import { withContent } from "../../publish/thread.ts";
+import { readAddressKeys, sealAddress } from "../../mail/address-seal.ts";
+import { mailSettings } from "../../mail/settings.ts";
 
 export const comments = new Hono<AppEnv>();
 
@@ -93,7 +95,7 @@ comments.post("/", bodyLimit({ maxSize: MAX_SUBMISSION_BYTES, onError: tooLarge 
 
   const result = validate(SubmissionSchema, fields);
   if (!result.ok) throw invalidFields(result.fields);
-  const input = result.value;
+  const { subscribe, ...input } = result.value;
   const post = findPost(input.post);
   if (!post) throw new ApiError(404, "not_found", "There is no such post.", { fields: { post: "There is no such post." } });
 
@@ -110,6 +112,8 @@ comments.post("/", bodyLimit({ maxSize: MAX_SUBMISSION_BYTES, onError: tooLarge 
   let record: AdminComment = {
     id: createId(),
     ...input,
+    // Stored records carry the salted hash (the ledger's column, the KV key's metadata), never the address.
+    email: null,
     post: post.slug,
     createdAt: new Date().toISOString(),
     status: "pending",
@@ -135,6 +139,7 @@ comments.post("/", bodyLimit({ maxSize: MAX_SUBMISSION_BYTES, onError: tooLarge 
       status = await ledger.ingest({ record, emailHash }, options);
     }
     spam = status === "spam";
+    if (subscribe && (status === "pending" || status === "approved")) await watchReplies(c, record.id, emailHash, input.email);
     if (status === "approved") {
       record = { ...record, status, moderatedAt: record.createdAt };
       await purgeThread(c.req.url, post.slug);
@@ -153,6 +158,21 @@ comments.post("/", bodyLimit({ maxSize: MAX_SUBMISSION_BYTES, onError: tooLarge 
   }
   return accepted(c, record.id, record.status, post, edit);
 });
+
+/**
+ * Records the author's wish to be mailed about replies (when mail is on: MAIL_KEYS, MAIL_FROM, COMMENTS_API_URL).
+ * The address is sealed here and only sealed leaves the request. A failure loses the subscription, never the comment.
+ */
+async function watchReplies(c: AppContext, commentId: string, emailHash: string, address: string): Promise<void> {
+  try {
+    const keys = mailSettings(c.env) ? await readAddressKeys(c.env.MAIL_KEYS) : null;
+    if (!keys) return;
+    const sealed = await sealAddress(address, keys);
+    await ledgerOf(c.env).watchReplies(commentId, emailHash, sealed);
+  } catch (error) {
+    console.error("reply subscription failed", error instanceof Error ? error.message : "unknown error");
+  }
+}
 
 /**
  * Whether a reader may reply to this comment (an approved one on the same post). When the ledger cannot be asked,
