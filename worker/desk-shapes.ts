@@ -46,7 +46,7 @@ export interface Person {
   emailHash: string;
 }
 
-/** Everything held about one address. `subscriptions` stays empty until the service sends mail. */
+/** Everything held about one address, its reply-mail subscription included (one at most, by the address's hash). */
 export interface PersonExport {
   email: string;
   comments: AdminComment[];
@@ -56,7 +56,7 @@ export interface PersonExport {
   audit: AuditEntry[];
   /** The author's right to edit or delete a new comment, while it lasts (the token itself is never stored). */
   editGrants: { id: string; until: string }[];
-  subscriptions: never[];
+  subscriptions: PersonSubscription[];
 }
 
 /** What an erasure did, as counts (the receipt the CLI and /admin print). */
@@ -72,4 +72,15 @@ export interface ErasureReceipt {
   rulesRemoved: number;
   /** Whether KV already holds the result when the erasure answers (else the ledger's alarm finishes it). */
   published: boolean;
+}
+
+/** A reply-mail subscription as its owner sees it: never the sealed address or the tokens. */
+export interface PersonSubscription {
+  state: string;
+  createdAt: string;
+  confirmedAt: string | null;
+  /** The comments whose replies are mailed. */
+  watching: string[];
+  /** Mail queued, sent or failed for this address. */
+  mails: number;
 }

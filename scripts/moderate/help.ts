@@ -149,7 +149,7 @@ One person's data, for an owner answering a request under UK GDPR (docs/privacy.
 
   export  prints JSON of everything held about the address: their comments (status, text, times, post, reply-to,
           name, website), block rules on the address's hash, audit entries about their comments (moderators by
-          role only), open edit grants, and subscriptions (none yet). --output writes it to a file only you can read.
+          role only), open edit grants, and the reply-mail subscription (its state and the comments it watches). --output writes it to a file only you can read.
   erase   shows what it will erase and asks (--yes: does not ask; without a terminal, --yes is required). It erases
           their comments from the ledger, KV and the audit log's copies of their text, leaving a content-free
           tombstone per comment that no import can bring back; other people's replies stay. A block rule on the

@@ -401,7 +401,7 @@ export class Moderation {
   }
 
   /** Everything held about one person (person.ts). */
-  exportPerson(person: Person): PersonExport {
+  exportPerson(person: Person): Omit<PersonExport, "subscriptions"> {
     return exportPerson(this.#o.ledger, this.#o.desk, person);
   }
 

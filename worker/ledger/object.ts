@@ -239,11 +239,13 @@ export class ModerationLedger extends DurableObject<Env> {
 
   /** Everything held about one person (an owner's subject access request). */
   exportPerson(person: Person) {
-    return this.#moderation.exportPerson(person);
+    return { ...this.#moderation.exportPerson(person), subscriptions: this.#mail.describe(person.emailHash) };
   }
 
   /** Erases one person's comments; `kvOnly` are their records KV holds that the ledger never saw. */
-  erasePerson(person: Person, kvOnly: { id: string; post: string }[], actor: Actor) {
+  async erasePerson(person: Person, kvOnly: { id: string; post: string }[], actor: Actor) {
+    // The subscription first: from here on no mail can go to the address, whatever the rest of the erasure meets.
+    this.#mail.forgetAddress(person.emailHash);
     return this.#moderation.erasePerson(person, kvOnly, actor);
   }
 

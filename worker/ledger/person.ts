@@ -23,8 +23,8 @@ function withoutStaffNames(entry: AuditEntry): AuditEntry {
 
 const isRuleOn = (emailHash: string) => (rule: Rule) => rule.kind === "email" && rule.value === emailHash;
 
-/** Everything the ledger and the desk hold about this person. */
-export function exportPerson(ledger: Ledger, desk: Desk, person: Person): PersonExport {
+/** Everything the ledger's comments and the desk hold about this person (the mail tables add `subscriptions`). */
+export function exportPerson(ledger: Ledger, desk: Desk, person: Person): Omit<PersonExport, "subscriptions"> {
   const comments = ledger.byPerson(person.emailHash, person.email);
   const ids = comments.map((c) => c.id);
   return {
@@ -36,7 +36,6 @@ export function exportPerson(ledger: Ledger, desk: Desk, person: Person): Person
       const grant = ledger.editGrant(id);
       return grant ? [{ id, until: new Date(grant.until).toISOString() }] : [];
     }),
-    subscriptions: [],
   };
 }
 

@@ -5,6 +5,7 @@
 // Addresses are kept only sealed (address-seal.ts) and only in `mail_subscribers`; every lookup is by the salted
 // email hash. Every method is synchronous (one atomic step of the Durable Object), like ledger.ts.
 import { createTables } from "../ledger/ledger.ts";
+import type { PersonSubscription } from "../desk-shapes.ts";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS mail_subscribers (
@@ -175,6 +176,17 @@ export class MailStore {
       this.#dropUnsent(row.email_hash, now);
       return true;
     });
+  }
+
+  /** What is held for this address (`person export`): its subscription, without the sealed address or tokens. */
+  describe(emailHash: string): PersonSubscription[] {
+    const row = this.#rows<{ state: string; created_at: number; confirmed_at: number | null }>(
+      "SELECT state, created_at, confirmed_at FROM mail_subscribers WHERE email_hash = ?", emailHash)[0];
+    const watching = this.#rows<{ comment_id: string }>("SELECT comment_id FROM mail_watches WHERE email_hash = ? ORDER BY comment_id", emailHash).map((w) => w.comment_id);
+    const mails = this.#rows<{ n: number }>("SELECT COUNT(*) AS n FROM mail_outbox WHERE email_hash = ?", emailHash)[0]?.n ?? 0;
+    if (!row && watching.length === 0 && mails === 0) return [];
+    const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+    return [{ state: row?.state ?? "none", createdAt: iso(row?.created_at ?? null) ?? "", confirmedAt: iso(row?.confirmed_at ?? null), watching, mails }];
   }
 
   /** Forgets an address entirely (`person erase`): its subscription, watches and every outbox line. */

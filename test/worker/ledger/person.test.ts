@@ -7,6 +7,7 @@ import { hashEmail } from "../../../worker/intake/ids.ts";
 import { putComment } from "../../../worker/publish/kv-store.ts";
 import { scanComments } from "../../../worker/publish/reconcile.ts";
 import type { ErasureReceipt, PersonExport } from "../../../worker/desk-shapes.ts";
+import { confirmedSubscriberComment } from "../mail/mail-helpers.ts";
 import { admin, call, createApproved, createPending, dumpKv, failingLedger, getThread, POST, submit, TOKEN, validComment } from "../helpers.ts";
 
 afterEach(async () => {
@@ -79,6 +80,18 @@ describe("POST /api/admin/person/export", () => {
       expect(response.status).toBe(422);
       expect(((await response.json()) as { fields: Record<string, string> }).fields).toHaveProperty("email");
     }
+  });
+});
+
+describe("one person's reply-mail subscription", () => {
+  it("is in their export, without the sealed address or its tokens, and gone after their erasure", async () => {
+    const address = "Sub.Scriber@example.org";
+    const watched = await confirmedSubscriberComment(address, { author: "Sam Subscriber" });
+    const before = await exportPerson(address);
+    expect(before.subscriptions).toEqual([{ state: "confirmed", createdAt: expect.any(String), confirmedAt: expect.any(String), watching: [watched], mails: 1 }]);
+    expect(JSON.stringify(before.subscriptions)).not.toMatch(/example\.org|token/i);
+    await erasePerson(address);
+    expect((await exportPerson(address)).subscriptions).toEqual([]);
   });
 });
 
