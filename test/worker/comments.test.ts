@@ -2,6 +2,8 @@ import { env, exports } from "cloudflare:workers";
 import { reset } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
 import { MAX_SUBMISSION_BYTES } from "../../worker/intake/schema.ts";
+import { ledgerOf } from "../../worker/http/context.ts";
+import { FakeClock, KvDouble } from "./kv-double.ts";
 import {
   admin,
   call,
@@ -160,6 +162,28 @@ describe("GET /api/comments/all", () => {
     expect(body.posts[POST]).toMatchObject({ count: 0, title: "Local leadership capabilities", comments: [] });
     expect(body.posts[OTHER_POST]).toMatchObject({ count: 1, url: "/posts/system-leadership-matters/" });
     expect(body.posts[OTHER_POST]!.comments.map((c) => c.id)).toEqual([id]);
+  });
+
+  it("says which publication version its threads are, and a later action answers a later version", async () => {
+    const read = async () => (await (await call("/api/comments/all")).json()) as { version: number; posts: Record<string, { comments: Array<{ id: string }> }> };
+    const id = await createApproved();
+    const before = await read();
+    expect(before.posts[POST]!.comments.map((c) => c.id)).toContain(id);
+    expect((await admin(`/comments/${id}`, { method: "DELETE" })).status).toBe(204);
+    const after = await read();
+    expect(after.version).toBe(before.version + 1);
+    expect(after.posts[POST]!.comments.map((c) => c.id)).not.toContain(id);
+  });
+
+  it("returns the threads of the version it names even while KV still serves an older copy", async () => {
+    const id = await createApproved({ post: OTHER_POST });
+    // A KV that shows nothing written in the last minute, as a far location may: the answer must not depend on it.
+    const stale = new KvDouble(new FakeClock(), () => 60_000);
+    const response = await call("/api/comments/all", {}, { COMMENTS: stale.binding }, "https://far-away.example");
+    const body = (await response.json()) as { version: number; posts: Record<string, { comments: Array<{ id: string }> }> };
+    expect(body.version).toBe(await ledgerOf(env).publishedComments().then((published) => published.version));
+    expect(body.posts[OTHER_POST]!.comments.map((c) => c.id)).toContain(id);
+    expect(stale.calls.get).toBe(0);
   });
 });
 

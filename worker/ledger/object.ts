@@ -2,15 +2,18 @@
 // SQLite storage. A single instance is the point: its requests run one at a time around each synchronous SQLite
 // step, so it is the one writer of what readers read and the one order of moderators' actions. A moderation
 // service needs far less than the ~1,000 requests a second one object serves. Its methods are called over RPC
-// by the worker (`ledgerOf(env)`); they take and return plain data. The alarm finishes writes to KV that its
-// one-write-a-second rule or an outage held back.
+// by the worker (`ledgerOf(env)`); they take and return plain data. The one alarm serves two jobs, set for the
+// earlier of them: it finishes writes to KV that its one-write-a-second rule or an outage held back, and it asks
+// for (and checks) the site rebuild readers' changes owe (publish/deploy-hook.ts).
 import { DurableObject } from "cloudflare:workers";
+import type { AdminComment } from "../comment.ts";
 import { Desk, type Moderator, type Rule } from "../desk/tables.ts";
 import type { QueueFilter } from "./ledger.ts";
 import { Ledger } from "./ledger.ts";
 import { type Actor, type EditGrant, type LedgerEntry, Moderation } from "./moderation.ts";
 import { excerptOf } from "../notify/webhook.ts";
 import { listPosts } from "../intake/posts.ts";
+import { rebuildConfig, SiteRebuild } from "../publish/deploy-hook.ts";
 import { KV_KEY_SPACING_MS, Publisher } from "../publish/publisher.ts";
 import type { BulkAction, Status } from "../intake/schema.ts";
 
@@ -19,31 +22,31 @@ export const ACTION_MAX_WAIT_MS = 3000;
 const SCAN_CURSOR = "scan-cursor";
 
 /**
- * KV's one-write-a-second rule, which the local emulator does not enforce. Only the worker tests lower it (see
- * vitest.config.ts), to run hundreds of actions on one post quickly; the tests of the rule itself use a KV double.
+ * KV_WRITE_SPACING_MS: the gap the publisher keeps between two writes of one KV key. Production KV accepts one write a
+ * second to a key, the default; a KV that allows more (the local emulator) may be given less, as the worker tests do
+ * (vitest.config.ts) to run hundreds of actions on one post quickly.
  */
 function kvSpacingMs(env: Env): number {
-  const configured = Number(env.TEST_KV_WRITE_SPACING_MS);
-  return env.TEST_KV_WRITE_SPACING_MS !== undefined && Number.isFinite(configured) && configured >= 0 ? configured : KV_KEY_SPACING_MS;
+  const configured = Number(env.KV_WRITE_SPACING_MS);
+  return env.KV_WRITE_SPACING_MS !== undefined && Number.isFinite(configured) && configured >= 0 ? configured : KV_KEY_SPACING_MS;
 }
 
 const knownPosts = () => listPosts().map((post) => post.slug);
 
 export class ModerationLedger extends DurableObject<Env> {
   readonly #moderation: Moderation;
+  readonly #rebuild: SiteRebuild;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     const ledger = new Ledger(ctx.storage.sql, (closure) => ctx.storage.transactionSync(closure));
+    this.#rebuild = new SiteRebuild(ctx.storage.sql, () => ledger.publicationVersion(), rebuildConfig(env));
     const publisher = new Publisher(ledger, {
       kv: env.COMMENTS,
       spacingMs: kvSpacingMs(env),
       knownPosts,
       now: () => Date.now(),
-      wakeAt: async (at) => {
-        const current = await ctx.storage.getAlarm();
-        if (current === null || at < current) await ctx.storage.setAlarm(at);
-      },
+      wakeAt: (at) => this.#wakeAt(at),
     });
     this.#moderation = new Moderation({
       ledger,
@@ -63,8 +66,34 @@ export class ModerationLedger extends DurableObject<Env> {
     return this.#moderation.flush();
   }
 
+  /** Sets the alarm for `at` unless it is already set sooner (the publisher and the rebuild share it). */
+  async #wakeAt(at: number): Promise<void> {
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || at < current) await this.ctx.storage.setAlarm(at);
+  }
+
+  /**
+   * Both jobs, each setting the alarm again for its own next turn: every change to readers' view also arms the alarm
+   * (the outbox's backstop), so the rebuild it owes is asked for within seconds.
+   */
   async alarm(): Promise<void> {
     await this.#moderation.flush();
+    const next = await this.#rebuild.work();
+    if (next !== null) await this.#wakeAt(next);
+  }
+
+  /** The publication version and how far the live site is behind it. */
+  siteStatus() {
+    return this.#rebuild.status();
+  }
+
+  /**
+   * Every approved comment with the publication version they make up, read in one synchronous step: the site build's
+   * source (`GET /api/comments/all`), so the version it reports is exactly the version of the threads it returns.
+   */
+  publishedComments(): { version: number; comments: AdminComment[] } {
+    const ledger = this.#moderation.ledger;
+    return { version: ledger.publicationVersion(), comments: ledger.approvedAll() };
   }
 
   ingest(entry: LedgerEntry, options: { autoApproveReturning?: boolean }) {
