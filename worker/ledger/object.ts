@@ -56,8 +56,12 @@ export class ModerationLedger extends DurableObject<Env> {
       now: () => Date.now(),
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       maxWaitMs: ACTION_MAX_WAIT_MS,
-      // Not awaited: the alarm's write commits with the outbox change of the same step.
-      armAlarm: (at) => void ctx.storage.setAlarm(at),
+      // Not awaited: the alarm's write commits with the outbox change of the same step. Sooner when the change owes
+      // the site a rebuild that is due now, so the hook is asked as soon as the action is done.
+      armAlarm: (at) => {
+        const rebuild = this.#rebuild.nextWake();
+        void ctx.storage.setAlarm(rebuild === null ? at : Math.min(at, rebuild));
+      },
     });
   }
 
