@@ -8,6 +8,7 @@ import { MissingTokenError, resolveConfig } from "./config.ts";
 import { CliError, EXIT_AUTH, EXIT_FAILED, EXIT_OK, EXIT_USAGE, ItemError, UsageError } from "./errors.ts";
 import { COMMAND_HELP, USAGE } from "./help.ts";
 import { importFile, loadImportFile, summariseImport } from "./import.ts";
+import { formatStatus } from "./status.ts";
 import { formatComment, formatTable } from "./table.ts";
 
 export interface CliIo {
@@ -49,7 +50,12 @@ const COMMANDS: Record<string, Command> = {
     const { comment, postTitle } = await api.show(id);
     io.out(`${formatComment(comment, postTitle)}\n`);
   }),
-  approve: eachId("approve", async (api, id, io) => (await api.approve(id), io.out(`approved ${id}`))),
+  // Approves the text it read: the revision shown is sent, so a comment edited in between is refused (409), not approved.
+  approve: eachId("approve", async (api, id, io) => {
+    const { revision } = await api.show(id);
+    await api.approve(id, revision);
+    io.out(`approved ${id}${revision === null ? "" : ` (text revision ${revision})`}`);
+  }),
   reject: eachId("reject", async (api, id, io) => (await api.reject(id), io.out(`rejected ${id}`))),
   spam: eachId("mark as spam", async (api, id, io) => (await api.spam(id), io.out(`marked spam ${id}`))),
   delete: eachId("delete", async (api, id, io) => (await api.remove(id), io.out(`deleted ${id}`))),
@@ -112,6 +118,15 @@ const COMMANDS: Record<string, Command> = {
         io.err(`… ${total.scanned} scanned so far; to resume: npm run moderate -- migrate --cursor ${cursor}`);
       }
       io.out(`migrated: ${plural(total.scanned, "comment record")} scanned, ${total.added} added to the ledger, ${total.present} already there; every thread republished`);
+      return EXIT_OK;
+    },
+  },
+  status: {
+    options: {},
+    min: 0,
+    many: false,
+    async run(_args, io, client) {
+      io.out(formatStatus(await client().status()));
       return EXIT_OK;
     },
   },

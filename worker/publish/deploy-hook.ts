@@ -8,6 +8,10 @@
 // A burst of approvals asks once: changes made while a call is already waiting for its check add nothing but the
 // newer version the check expects.
 
+import type { RebuildStatus } from "../desk-shapes.ts";
+
+export type { RebuildStatus } from "../desk-shapes.ts";
+
 export const DEFAULT_INTERVAL_SECONDS = 60;
 export const MAX_BACKOFF_MS = 60 * 60 * 1000;
 /** The repository_dispatch event type the deploy workflow runs on. */
@@ -37,24 +41,6 @@ export interface RebuildConfig {
   intervalMs: number;
   fetch: typeof fetch;
   now: () => number;
-}
-
-/** How far the live site is behind, as `GET /api/admin/status` and `npm run moderate -- status` show it. */
-export interface RebuildStatus {
-  /** Whether DEPLOY_HOOK_URL is set. */
-  hook: boolean;
-  /** The ledger's publication version: what readers of the live thread see now. */
-  version: number;
-  /** The version the live site last reported (0: never checked). */
-  liveVersion: number;
-  /** The version a rebuild is owed for, or null when the site is up to date (or there is no hook). */
-  owedVersion: number | null;
-  owedSince: string | null;
-  attempts: number;
-  lastError: string | null;
-  nextAttemptAt: string | null;
-  lastCalledAt: string | null;
-  checkedAt: string | null;
 }
 
 interface Row extends Record<string, SqlStorageValue> {

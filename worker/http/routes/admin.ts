@@ -87,9 +87,10 @@ admin.post("/comments/bulk", async (c) => {
 
 admin.get("/comments/:id", async (c) => {
   const id = commentId(c);
-  const record = await callLedger(c.env, (ledger) => ledger.getComment(id));
+  const [record, revision] = await callLedger(c.env, (ledger) => Promise.all([ledger.getComment(id), ledger.commentRevision(id)]));
   if (!record) throw unknownComment();
-  return c.json({ comment: record, postTitle: findPost(record.post)?.title ?? null });
+  // `revision`: the text's revision, which an approval may name (`?revision=`) so it approves only this text.
+  return c.json({ comment: record, postTitle: findPost(record.post)?.title ?? null, revision });
 });
 
 /** `?revision=`: the revision of the text the moderator read (the list gives it); absent: no check. */
