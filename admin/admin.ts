@@ -1,10 +1,11 @@
 // The /admin page's script (issue 6, issue 13): sign in with the moderator token (kept in this tab's
 // sessionStorage), then work the queue and, for owners, the rules. Bundled by esbuild into the worker
 // (scripts/write-admin-page.ts) and served as /admin/admin.js under the page's strict CSP.
-import { ApiError, type BulkAction, callApi, forgetToken, type Me, readToken, storeToken } from "./api.ts";
+import { ApiError, type BulkAction, callApi, forgetToken, type Me, readToken, type SiteStatus, storeToken } from "./api.ts";
 import { byId, say } from "./dom.ts";
 import { applyBulk, currentStatus, isStatus, loadMore, loadQueue, selectAll } from "./queue.ts";
 import { addRule, loadRules } from "./rules.ts";
+import { describeSiteStatus } from "./site-status.ts";
 
 /** Runs a page action, showing its failure in the live region; a refused token signs the tab out. */
 async function attempt(task: () => Promise<void>): Promise<void> {
@@ -19,12 +20,18 @@ async function attempt(task: () => Promise<void>): Promise<void> {
 /** Who is signed in: the rules panel is the owner's. */
 const whoAmI = (): Promise<Me> => callApi<Me>("/me");
 
+/** How far the static site is behind, under the sign-in line. */
+async function loadSiteStatus(): Promise<void> {
+  byId("site-status").textContent = describeSiteStatus(await callApi<SiteStatus>("/status"));
+}
+
 function signOut(): void {
   forgetToken();
   byId("workspace").hidden = true;
   byId("sign-in").hidden = false;
   byId("comments").replaceChildren();
   byId("rules").replaceChildren();
+  byId("site-status").textContent = "";
 }
 
 async function open(): Promise<void> {
@@ -35,6 +42,7 @@ async function open(): Promise<void> {
   byId("rules-panel").hidden = me.role !== "owner";
   await loadQueue();
   if (me.role === "owner") await loadRules();
+  await loadSiteStatus();
 }
 
 byId<HTMLFormElement>("sign-in").addEventListener("submit", (event) => {
@@ -65,6 +73,7 @@ byId("post").addEventListener("change", () => void attempt(() => loadQueue()));
 byId("refresh").addEventListener("click", () => void attempt(async () => {
   await loadQueue(currentStatus());
   if (!byId("rules-panel").hidden) await loadRules();
+  await loadSiteStatus();
 }));
 byId("more").addEventListener("click", () => void attempt(loadMore));
 byId<HTMLInputElement>("select-all").addEventListener("change", (event) => selectAll((event.target as HTMLInputElement).checked));
