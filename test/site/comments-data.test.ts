@@ -4,11 +4,13 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Comment } from "../../client/api.ts";
 import { loadBuildComments, readWantedVersion } from "../../site/comments-data.ts";
+import { textRevision } from "../../worker/publish/thread.ts";
 
 const API = "https://comments.example.org";
-const comment = (id: string, overrides: Partial<Comment> = {}): Comment => ({
-  id, parentId: null, author: "Ada", website: null, body: "Hello", content: [{ tag: "p", attrs: {}, children: ["Hello"] }], createdAt: "2026-01-02T03:04:05.000Z", ...overrides,
-});
+const comment = (id: string, overrides: Partial<Comment> = {}): Comment => {
+  const made = { id, parentId: null, author: "Ada", website: null, body: "Hello", content: [{ tag: "p", attrs: {}, children: ["Hello"] }], createdAt: "2026-01-02T03:04:05.000Z", ...overrides };
+  return { ...made, revision: textRevision(made.body) };
+};
 
 function answer(threads: Record<string, Comment[]>, version = 1): typeof fetch {
   const posts = Object.fromEntries(Object.entries(threads).map(([slug, comments]) => [slug, { title: slug, url: `/posts/${slug}/`, count: comments.length, comments }]));

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { MAX_SUBMISSION_BYTES } from "../../worker/intake/schema.ts";
 import { ledgerOf } from "../../worker/http/context.ts";
 import { FakeClock, KvDouble } from "./kv-double.ts";
+import { textRevision } from "../../worker/publish/thread.ts";
 import {
   admin,
   call,
@@ -46,7 +47,7 @@ describe("GET /api/comments", () => {
     const thread = await getThread();
     expect(thread.count).toBe(2);
     expect(thread.comments.map((c) => c.id)).toEqual([first, second]);
-    expect(Object.keys(thread.comments[0]!).sort()).toEqual(["author", "body", "content", "createdAt", "id", "parentId", "website"]);
+    expect(Object.keys(thread.comments[0]!).sort()).toEqual(["author", "body", "content", "createdAt", "id", "parentId", "revision", "website"]);
     expect(thread.comments[0]).toMatchObject({ author: "First", website: "https://first.example", parentId: null });
     expect(new Date(thread.comments[0]!.createdAt).toISOString()).toBe(thread.comments[0]!.createdAt);
   });
@@ -108,7 +109,7 @@ describe("GET /api/comments", () => {
     const old = { id: "old-1", parentId: null, author: "Old", website: null, body: "*still* here", createdAt: "2012-08-23T12:00:00.000Z" };
     await env.COMMENTS.put(`v1:thread:${POST}`, JSON.stringify([old]));
     const [comment] = (await getThread()).comments;
-    expect(comment).toEqual({ ...old, content: [{ tag: "p", attrs: {}, children: [{ tag: "em", attrs: {}, children: ["still"] }, " here"] }] });
+    expect(comment).toEqual({ ...old, content: [{ tag: "p", attrs: {}, children: [{ tag: "em", attrs: {}, children: ["still"] }, " here"] }], revision: textRevision(old.body) });
   });
 
   it("never gives a reader the Author badge, whatever the submission claims", async () => {
