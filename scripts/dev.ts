@@ -6,7 +6,7 @@
 // version it baked as /comments-version.json, and the worker (SITE_URL: this site) checks it as it does in production.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { join } from "node:path";
 import { stopGroup } from "./process-group.ts";
@@ -100,6 +100,30 @@ function versionAskedFor(body: string): number | null {
 const writeTrigger = (version: number | null) =>
   writeFileSync(REBUILD_TRIGGER, `${JSON.stringify({ version, at: new Date().toISOString() })}\n`);
 
+/** The `version` in a JSON file, or -1 when there is none (not built yet, or being written). */
+function versionIn(path: string): number {
+  try {
+    const version = (JSON.parse(readFileSync(path, "utf8")) as { version?: unknown }).version;
+    return typeof version === "number" ? version : -1;
+  } catch {
+    return -1;
+  }
+}
+
+/** How long a build asked for is taken to be under way: the same version asked again sooner adds no build. */
+const BUILD_GRACE_MS = 15_000;
+
+/**
+ * Whether a hook call asks for a build not already under way: the worker asks again when the site has not caught up
+ * by its next check, and on a busy machine a build can take longer than that; a second build of the same version
+ * would only queue behind the first. After BUILD_GRACE_MS it is asked for again, in case the first was missed.
+ */
+function buildNeeded(version: number | null): boolean {
+  if (version === null || versionIn(REBUILD_TRIGGER) !== version) return true;
+  const built = versionIn(join(ROOT, "_site", "comments-version.json"));
+  return built >= version || Date.now() - statSync(REBUILD_TRIGGER).mtimeMs > BUILD_GRACE_MS;
+}
+
 /** The local deploy hook: the worker POSTs here when readers' view changed, with the version to bake. */
 function startRebuildHook(): void {
   mkdirSync(join(ROOT, ".cache"), { recursive: true });
@@ -110,7 +134,10 @@ function startRebuildHook(): void {
     req.setEncoding("utf8");
     req.on("data", (chunk: string) => (body += chunk));
     req.on("end", () => {
-      writeTrigger(versionAskedFor(body));
+      const version = versionAskedFor(body);
+      const needed = buildNeeded(version);
+      console.log(`[hook] the worker asks for a rebuild with publication version ${version}${needed ? "" : " (a build of it is under way)"}`);
+      if (needed) writeTrigger(version);
       res.writeHead(202).end();
     });
   });

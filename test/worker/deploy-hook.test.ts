@@ -15,7 +15,7 @@ afterEach(() => {
 
 /** A stand-in for the hook and the live site: the hook answers `hookStatus` (0: unreachable), the site `liveVersion`. */
 function standIn() {
-  const state = { hookStatus: 204, liveVersion: 0, hookCalls: [] as Array<{ at: number; body: unknown; headers: Headers }>, siteChecks: 0 };
+  const state = { hookStatus: 204, liveVersion: 0, hookCalls: [] as Array<{ at: number; body: { client_payload: { version: number } }; headers: Headers }>, siteChecks: 0 };
   const clock = new FakeClock();
   const fetchImpl = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const url = String(input instanceof Request ? input.url : input);
@@ -180,6 +180,27 @@ describe("SiteRebuild", () => {
         { event_type: "comments-changed", client_payload: { version: 2 } },
       ]);
       expect(rebuild.status()).toMatchObject({ liveVersion: 1, owedVersion: 2 });
+    }, { clock });
+  });
+});
+
+describe("SiteRebuild while changes keep coming", () => {
+  it("keeps to the first wait as long as the live site reaches each version it was asked for", async () => {
+    const { state, clock, fetchImpl } = standIn();
+    await withLedger(new KvDouble(clock).binding, async (rig) => {
+      const rebuild = rebuildOf(rig, fetchImpl);
+      await approveOne(rig);
+      await runUntil(rebuild, clock, clock.now());
+      for (let round = 0; round < 4; round++) {
+        // The build for what was asked is out by the next check, but a new change is already owed.
+        state.liveVersion = state.hookCalls.at(-1)!.body.client_payload.version;
+        await approveOne(rig);
+        await runUntil(rebuild, clock, clock.now() + 60_000);
+      }
+      expect(state.hookCalls.map((call) => call.body.client_payload.version)).toEqual([1, 2, 3, 4, 5]);
+      const gaps = state.hookCalls.slice(1).map((call, i) => call.at - state.hookCalls[i]!.at);
+      expect(gaps.every((gap) => gap <= 60_000)).toBe(true);
+      expect(rebuild.status().attempts).toBeLessThanOrEqual(1);
     }, { clock });
   });
 });

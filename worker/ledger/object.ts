@@ -70,10 +70,13 @@ export class ModerationLedger extends DurableObject<Env> {
     return this.#moderation.flush();
   }
 
-  /** Sets the alarm for `at` unless it is already set sooner (the publisher and the rebuild share it). */
+  /**
+   * Sets the alarm for `at` unless it is already set sooner (the publisher and the rebuild share it). An alarm time
+   * already past is the one running now (or about to): it does not stand for the next turn.
+   */
   async #wakeAt(at: number): Promise<void> {
     const current = await this.ctx.storage.getAlarm();
-    if (current === null || at < current) await this.ctx.storage.setAlarm(at);
+    if (current === null || at < current || current <= Date.now()) await this.ctx.storage.setAlarm(at);
   }
 
   /**

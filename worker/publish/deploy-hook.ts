@@ -4,7 +4,8 @@
 // - owed and due: ask DEPLOY_HOOK_URL (a POST carrying the version) to rebuild;
 // - later: fetch `${SITE_URL}/comments-version.json`; when it reports the owed version or a later one, the rebuild is
 //   no longer owed; otherwise ask again, each wait twice the one before (DEPLOY_HOOK_MIN_INTERVAL_SECONDS, 60 s by
-//   default, doubling up to an hour), so a failing hook or build is asked at most ~7 times in its first hour.
+//   default, doubling up to an hour), so a failing hook or build is asked at most ~7 times in its first hour. A site
+//   that reached the version last asked for is keeping up: the waits start again from the first.
 // A burst of approvals asks once: changes made while a call is already waiting for its check add nothing but the
 // newer version the check expects.
 
@@ -28,6 +29,7 @@ const SCHEMA = `CREATE TABLE IF NOT EXISTS site_rebuild (
   last_error TEXT,
   next_attempt_at INTEGER,
   last_called_at INTEGER,
+  called_version INTEGER,
   checked_at INTEGER
 )`;
 
@@ -50,6 +52,7 @@ interface Row extends Record<string, SqlStorageValue> {
   last_error: string | null;
   next_attempt_at: number | null;
   last_called_at: number | null;
+  called_version: number | null;
   checked_at: number | null;
 }
 
@@ -148,7 +151,9 @@ export class SiteRebuild {
           // Changes since the check's answer was built are owed again at once.
           return this.nextWake();
         }
-        this.#update({ live_version: Math.max(row.live_version, live), checked_at: now() });
+        // The site caught up with the last call, and later changes are owed: no failure, so no longer wait.
+        const progressed = row.called_version !== null && live >= row.called_version;
+        this.#update({ live_version: Math.max(row.live_version, live), checked_at: now(), ...(progressed ? { attempts: 0, last_error: null } : {}) });
       } catch (error) {
         checkError = `the live site's ${SITE_VERSION_PATH} could not be read: ${message(error)}`;
         this.#update({ checked_at: now() });
@@ -159,7 +164,7 @@ export class SiteRebuild {
     const attempts = row.attempts + 1;
     const wait = Math.min(MAX_BACKOFF_MS, this.#config.intervalMs * 2 ** (attempts - 1));
     const at = now();
-    this.#update({ attempts, last_called_at: at, next_attempt_at: at + wait, last_error: hookError ?? checkError });
+    this.#update({ attempts, last_called_at: at, called_version: owed, next_attempt_at: at + wait, last_error: hookError ?? checkError });
     if (hookError) console.error(`site rebuild: ${hookError}; asking again at ${new Date(at + wait).toISOString()}`);
     return at + wait;
   }
