@@ -10,7 +10,7 @@ import { collectTags } from "./site/collections.ts";
 import { replies } from "./client/markup.ts";
 import { collectCommentFeeds, latestCommentEntries } from "./site/comment-feeds.ts";
 import { commentThreadHtml } from "./site/comment-thread.ts";
-import { DEFAULT_SNAPSHOT, loadBuildComments, type BuildComments } from "./site/comments-data.ts";
+import { DEFAULT_SNAPSHOT, loadBuildComments, readWantedVersion, type BuildComments } from "./site/comments-data.ts";
 import { skipDraftsUnlessPreview } from "./site/drafts.ts";
 import { absoluteUrl, isoDate, jsonForScript, published, readableDate, userTags } from "./site/filters.ts";
 import { byYear, LIST_SIZES, newest } from "./site/listings.ts";
@@ -52,10 +52,15 @@ export default function configure(eleventyConfig: UserConfig): void {
   eleventyConfig.addGlobalData("site", site);
   // How many posts the home page and the feeds show (site/listings.ts).
   eleventyConfig.addGlobalData("lists", Object.freeze(LIST_SIZES));
-  // Approved comments, drawn into the pages at build time: one request to the comment service per build,
-  // falling back to the last snapshot when it cannot be reached (site/comments-data.ts).
+  // Approved comments, drawn into the pages at build time: one request to the comment service per build, at the
+  // publication version a comment-triggered build was asked for, else falling back to the last snapshot when the
+  // service cannot be reached (site/comments-data.ts). The version goes out as /comments-version.json.
   eleventyConfig.addGlobalData("comments", async () =>
-    Object.freeze(await loadBuildComments({ apiUrl: site.commentsApiUrl, snapshotPath: process.env.COMMENTS_SNAPSHOT ?? DEFAULT_SNAPSHOT })),
+    Object.freeze(await loadBuildComments({
+      apiUrl: site.commentsApiUrl,
+      snapshotPath: process.env.COMMENTS_SNAPSHOT ?? DEFAULT_SNAPSHOT,
+      wantVersion: readWantedVersion(process.env),
+    })),
   );
 
   // Typed directory data (posts/posts.11tydata.ts), imported once a build (site/ts-data.ts). Data files are only

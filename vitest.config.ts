@@ -21,7 +21,7 @@ export default defineConfig({
             // and no wait before a retry, so a test sees each send at once.
             miniflare: {
               bindings: {
-                TEST_KV_WRITE_SPACING_MS: "0",
+                KV_WRITE_SPACING_MS: "0",
                 MAIL_TRANSPORT: "record",
                 MAIL_KEYS: "test1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
                 MAIL_RECIPIENT_GAP_MINUTES: "0",

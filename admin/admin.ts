@@ -1,11 +1,12 @@
 // The /admin moderation desk's script: sign in with the moderator token (kept in this tab's
 // sessionStorage), then work the queue and, for owners, the rules and one person's data. Bundled by esbuild into the worker
 // (scripts/write-admin-page.ts) and served as /admin/admin.js under the page's strict CSP.
-import { ApiError, type BulkAction, callApi, forgetToken, type Me, readToken, storeToken } from "./api.ts";
+import { ApiError, type BulkAction, callApi, forgetToken, type Me, readToken, type SiteStatus, storeToken } from "./api.ts";
 import { byId, say } from "./dom.ts";
 import { applyBulk, currentStatus, isStatus, loadMore, loadQueue, selectAll } from "./queue.ts";
 import { askToErase, cancelErase, clearPerson, confirmErase, exportPerson } from "./person.ts";
 import { addRule, loadRules } from "./rules.ts";
+import { describeSiteStatus } from "./site-status.ts";
 
 /** Runs a page action, showing its failure in the live region; a refused token signs the tab out. */
 async function attempt(task: () => Promise<void>): Promise<void> {
@@ -20,6 +21,11 @@ async function attempt(task: () => Promise<void>): Promise<void> {
 /** Who is signed in: the rules panel is the owner's. */
 const whoAmI = (): Promise<Me> => callApi<Me>("/me");
 
+/** How far the static site is behind, under the sign-in line: a note beside the work, so it never holds it up or fails it. */
+function loadSiteStatus(): void {
+  callApi<SiteStatus>("/status").then((status) => (byId("site-status").textContent = describeSiteStatus(status)), () => undefined);
+}
+
 function signOut(): void {
   forgetToken();
   byId("workspace").hidden = true;
@@ -27,6 +33,7 @@ function signOut(): void {
   byId("comments").replaceChildren();
   byId("rules").replaceChildren();
   clearPerson();
+  byId("site-status").textContent = "";
 }
 
 async function open(): Promise<void> {
@@ -38,6 +45,7 @@ async function open(): Promise<void> {
   byId("person-panel").hidden = me.role !== "owner";
   await loadQueue();
   if (me.role === "owner") await loadRules();
+  loadSiteStatus();
 }
 
 byId<HTMLFormElement>("sign-in").addEventListener("submit", (event) => {
@@ -68,6 +76,7 @@ byId("post").addEventListener("change", () => void attempt(() => loadQueue()));
 byId("refresh").addEventListener("click", () => void attempt(async () => {
   await loadQueue(currentStatus());
   if (!byId("rules-panel").hidden) await loadRules();
+  loadSiteStatus();
 }));
 byId("more").addEventListener("click", () => void attempt(loadMore));
 byId<HTMLInputElement>("select-all").addEventListener("change", (event) => selectAll((event.target as HTMLInputElement).checked));

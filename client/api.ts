@@ -13,19 +13,22 @@ export interface ApiError {
   fields?: Record<string, string>;
 }
 
+/** A public read's JSON body; any answer but a success is an error. */
+async function getJson<T>(url: string): Promise<T> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  return (await response.json()) as T;
+}
+
 /** Fetches a post's approved comments, oldest first. */
 export async function fetchThread(api: string, post: string): Promise<Comment[]> {
-  const response = await fetch(`${api}/api/comments?post=${encodeURIComponent(post)}`);
-  if (!response.ok) throw new Error(`HTTP ${response.status}`);
-  return ((await response.json()) as { comments: Comment[] }).comments;
+  return (await getJson<{ comments: Comment[] }>(`${api}/api/comments?post=${encodeURIComponent(post)}`)).comments;
 }
 
 /** Fetches the approved-comment counts of several posts in one request. */
 export async function fetchCounts(api: string, posts: string[]): Promise<Record<string, number>> {
   const query = posts.map((post) => `post=${encodeURIComponent(post)}`).join("&");
-  const response = await fetch(`${api}/api/comments/counts?${query}`);
-  if (!response.ok) throw new Error(`HTTP ${response.status}`);
-  return ((await response.json()) as { counts: Record<string, number> }).counts;
+  return (await getJson<{ counts: Record<string, number> }>(`${api}/api/comments/counts?${query}`)).counts;
 }
 
 /** Submits a comment as JSON; resolves to the response (the caller reads its status), rejects on network errors. */

@@ -3,8 +3,8 @@
 // Pages read perfectly without it; when the service is down it says so and changes nothing else.
 import { fetchCounts, fetchThread } from "./api.ts";
 import { enhanceForm, takeBack } from "./form.ts";
-import { replies } from "./markup.ts";
-import { updateThread } from "./thread.ts";
+import { h, replies } from "./markup.ts";
+import { toDom, updateThread } from "./thread.ts";
 
 const api = document.body.dataset.commentsApi?.replace(/\/$/, "") ?? "";
 const section = document.querySelector<HTMLElement>("#comments[data-post]");
@@ -22,10 +22,7 @@ async function loadThread(section: HTMLElement, thread: HTMLElement): Promise<vo
     }
   } catch {
     // The comments the build put in the page stay; the reader is told they may not be the latest.
-    const notice = document.createElement("p");
-    notice.className = "notice comments-unavailable";
-    notice.textContent = "The latest comments could not be loaded right now. You can still leave a comment below.";
-    thread.append(notice);
+    thread.append(toDom(h("p", { class: "notice comments-unavailable" }, "The latest comments could not be loaded right now. You can still leave a comment below.")));
   }
 }
 

@@ -2,6 +2,8 @@
 // redirects back with #comment-submitted; with it, the reader stays on the page, sees field errors next to
 // the fields, and never loses what they typed when something goes wrong.
 import { postComment, type ApiError } from "./api.ts";
+import { h } from "./markup.ts";
+import { toDom } from "./thread.ts";
 
 /** What the reader is told for each kind of failure; their text always stays in the form. */
 export function describeFailure(status: number | null, retryAfter: string | null, error?: ApiError): string {
@@ -29,10 +31,7 @@ function showFieldErrors(form: HTMLFormElement, fields: Record<string, string>):
     // have no such field, are reported in the status line instead.
     const input = form.querySelector<HTMLElement>(`#comment-${name}`);
     if (!input) continue;
-    const note = document.createElement("span");
-    note.className = "field-error";
-    note.id = `${input.id}-error`;
-    note.textContent = message;
+    const note = toDom(h("span", { class: "field-error", id: `${input.id}-error` }, message)) as HTMLElement;
     input.after(note);
     input.setAttribute("aria-invalid", "true");
     input.setAttribute("aria-describedby", note.id);
@@ -64,11 +63,7 @@ export function enhanceForm(section: HTMLElement, api: string): void {
   const parentInput = form.elements.namedItem("parentId") as HTMLInputElement;
   const home = document.createComment("respond");
   respond.before(home);
-  const cancel = document.createElement("button");
-  cancel.type = "button";
-  cancel.className = "cancel-reply";
-  cancel.textContent = "Cancel reply";
-  cancel.hidden = true;
+  const cancel = toDom(h("button", { type: "button", class: "cancel-reply", hidden: "" }, "Cancel reply")) as HTMLButtonElement;
   title.after(cancel);
 
   const resetReply = (): void => {

@@ -3,7 +3,7 @@
 //
 //   <h2 class="comments-title">1 reply on “Title”</h2>
 //   <ol class="comment-list">
-//     <li class="comment" id="comment-ID">
+//     <li class="comment" id="comment-ID" data-rev="REVISION">
 //       <article class="comment-body">
 //         <footer class="comment-meta"><b class="comment-author" dir="auto">Name or <a rel="nofollow ugc noopener">Name</a></b>
 //           [<span class="comment-badge">Author</span>] <a href="#comment-ID"><time datetime="…">20 August 2012 at 10:15</time></a></footer>
@@ -113,7 +113,8 @@ export function commentItem(comment: Comment, depth: number): MarkupElement {
       type: "button", class: "comment-reply", "data-reply-to": comment.id, "aria-label": `Reply to ${comment.author}`, hidden: "",
     }, "Reply"));
   }
-  return h("li", { class: "comment", id: `comment-${comment.id}` }, article);
+  // data-rev: the text's revision, so the script redraws a comment whose text was edited since the page was built.
+  return h("li", { class: "comment", id: `comment-${comment.id}`, "data-rev": comment.revision ?? "" }, article);
 }
 
 /** The nested list of a thread (comments oldest first, so a parent always comes before its replies). */
@@ -134,9 +135,13 @@ export function threadList(comments: readonly Comment[]): MarkupElement {
   return root;
 }
 
+/** The item's list of replies, if it has one. */
+export const repliesIn = (item: MarkupElement): MarkupElement | undefined =>
+  item.children.find((c): c is MarkupElement => typeof c != "string" && c.tag == "ol");
+
 /** The item's list of replies, made when its first reply arrives (an empty list is noise for screen readers). */
 function repliesOf(item: MarkupElement): MarkupElement {
-  const existing = item.children.find((c): c is MarkupElement => typeof c !== "string" && c.tag === "ol");
+  const existing = repliesIn(item);
   if (existing) return existing;
   const list = h("ol", { class: "children" });
   item.children.push(list);

@@ -1,11 +1,12 @@
 // Puts a thread's markup (markup.ts) into the page. The build has already drawn the thread it knew about
-// into the page; the script only adds comments approved since then and drops ones a moderator removed,
-// leaving everything else where it is, so nothing the reader is looking at moves.
+// into the page; the script only adds comments approved since then, redraws one whose text was edited (its
+// revision changed) and drops ones removed, leaving everything else where it is, so nothing the reader is
+// looking at moves.
 import type { Comment } from "./api.ts";
-import { threadMarkup, type MarkupElement, type MarkupNode } from "./markup.ts";
+import { repliesIn, threadMarkup, type MarkupElement, type MarkupNode } from "./markup.ts";
 
 /** Builds DOM nodes from markup: text through text nodes only, never parsed as HTML. */
-function toDom(node: MarkupNode): Node {
+export function toDom(node: MarkupNode): Node {
   if (typeof node === "string") return document.createTextNode(node);
   const element = document.createElement(node.tag);
   for (const [name, value] of Object.entries(node.attrs)) element.setAttribute(name, value);
@@ -22,15 +23,17 @@ function mergeList(list: Element, markup: MarkupElement): void {
       list.append(toDom(item));
       continue;
     }
-    const replies = item.children.find((c): c is MarkupElement => typeof c !== "string" && c.tag === "ol");
-    if (!replies) continue;
-    let repliesList = existing.querySelector(":scope > ol");
-    if (!repliesList) {
-      repliesList = document.createElement("ol");
-      repliesList.className = "children";
-      existing.append(repliesList);
+    // Edited since it was drawn: redrawn in place, with its replies as the live thread has them.
+    if (existing.dataset.rev !== item.attrs["data-rev"]) {
+      existing.replaceWith(toDom(item));
+      continue;
     }
-    mergeList(repliesList, replies);
+    const replies = repliesIn(item);
+    if (!replies) continue;
+    // A comment shown without replies gets its whole list of them; one with replies gets the ones it lacks.
+    const repliesList = existing.querySelector(":scope > ol");
+    if (repliesList) mergeList(repliesList, replies);
+    else existing.append(toDom(replies));
   }
 }
 
@@ -45,9 +48,7 @@ export function updateThread(container: HTMLElement, comments: readonly Comment[
   if (!domList) {
     container.replaceChildren(toDom(heading), toDom(list));
   } else {
-    const domHeading = container.querySelector(".comments-title");
-    const text = heading.children[0] as string;
-    if (domHeading && domHeading.textContent !== text) domHeading.textContent = text;
+    container.querySelector(".comments-title")?.replaceWith(toDom(heading));
     mergeList(domList, list);
     const live = new Set(comments.map((c) => `comment-${c.id}`));
     for (const item of container.querySelectorAll("li.comment")) if (!live.has(item.id)) item.remove();

@@ -1,12 +1,14 @@
 // `npm start`: the whole blog locally. The comment worker under `wrangler dev` (KV persisted in .wrangler/state),
 // the shipped comments imported into it (idempotent), and the site with live reload. Ctrl-C stops both.
 // A moderation action reaches the site's static HTML within seconds, as a deploy hook does in production: the
-// worker's DEPLOY_HOOK_URL points at a small local endpoint here, which touches the file Eleventy watches.
+// worker's DEPLOY_HOOK_URL points at a small local endpoint here, which writes the publication version it was sent
+// into the file Eleventy watches (and reads the version to bake from: COMMENTS_VERSION_FILE). The site serves the
+// version it baked as /comments-version.json, and the worker (SITE_URL: this site) checks it as it does in production.
 // Mail never leaves the machine: the worker's dev transport POSTs each message to the same local server, which keeps
 // it as an .eml file in .mail/ (open one with any mail client, or read it as text).
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { join } from "node:path";
 import { stopGroup } from "./process-group.ts";
@@ -22,7 +24,7 @@ const COMMENTS_API_URL = process.env.COMMENTS_API_URL ?? `http://localhost:${WOR
 const DEV_VARS = join(ROOT, ".dev.vars");
 const SEED = join(ROOT, "comments", "seed.json");
 const HOOK_PORT = Number(process.env.HOOK_PORT ?? 8790);
-/** Watched by Eleventy (.eleventy.ts): touching it rebuilds the site with fresh comments. */
+/** Watched by Eleventy (.eleventy.ts): writing it rebuilds the site with the comments of the version it names. */
 const REBUILD_TRIGGER = join(ROOT, ".cache", "comments-changed");
 /** Every message the worker sends under `npm start`, one .eml file each (git-ignored). */
 const MAIL_DIR = join(ROOT, ".mail");
@@ -98,17 +100,63 @@ async function importSeed(token: string): Promise<void> {
   if (report.problems.length > 0) throw new Error(`Importing comments/seed.json failed: ${report.problems.join("; ")}`);
 }
 
-/** The local deploy hook: the worker POSTs here after a moderation action. */
+/** The version a hook request asks the build to bake (its body as GitHub's repository_dispatch has it), or null. */
+function versionAskedFor(body: string): number | null {
+  try {
+    const version = (JSON.parse(body) as { client_payload?: { version?: unknown } }).client_payload?.version;
+    return typeof version === "number" && Number.isInteger(version) && version >= 0 ? version : null;
+  } catch {
+    return null;
+  }
+}
+
+const writeTrigger = (version: number | null) =>
+  writeFileSync(REBUILD_TRIGGER, `${JSON.stringify({ version, at: new Date().toISOString() })}\n`);
+
+/** The `version` in a JSON file, or -1 when there is none (not built yet, or being written). */
+function versionIn(path: string): number {
+  try {
+    const version = (JSON.parse(readFileSync(path, "utf8")) as { version?: unknown }).version;
+    return typeof version === "number" ? version : -1;
+  } catch {
+    return -1;
+  }
+}
+
+/** How long a build asked for is taken to be under way: the same version asked again sooner adds no build. */
+const BUILD_GRACE_MS = 15_000;
+
+/**
+ * Whether a hook call asks for a build not already under way: the worker asks again when the site has not caught up
+ * by its next check, and on a busy machine a build can take longer than that; a second build of the same version
+ * would only queue behind the first. After BUILD_GRACE_MS it is asked for again, in case the first was missed.
+ */
+function buildNeeded(version: number | null): boolean {
+  if (version === null || versionIn(REBUILD_TRIGGER) !== version) return true;
+  const built = versionIn(join(ROOT, "_site", "comments-version.json"));
+  return built >= version || Date.now() - statSync(REBUILD_TRIGGER).mtimeMs > BUILD_GRACE_MS;
+}
+
+/** The local deploy hook: the worker POSTs here when readers' view changed, with the version to bake. */
 function startRebuildHook(): void {
   mkdirSync(join(ROOT, ".cache"), { recursive: true });
-  writeFileSync(REBUILD_TRIGGER, new Date().toISOString());
+  writeTrigger(null);
   const server = createServer((req, res) => {
     if (req.method === "POST" && req.url === "/mail") {
       keepMail(req).then(() => res.writeHead(202).end(), () => res.writeHead(500).end());
       return;
     }
-    if (req.method === "POST" && req.url === "/rebuild") writeFileSync(REBUILD_TRIGGER, new Date().toISOString());
-    res.writeHead(req.method === "POST" ? 202 : 405).end();
+    if (req.method !== "POST" || req.url !== "/rebuild") return void res.writeHead(405).end();
+    let body = "";
+    req.setEncoding("utf8");
+    req.on("data", (chunk: string) => (body += chunk));
+    req.on("end", () => {
+      const version = versionAskedFor(body);
+      const needed = buildNeeded(version);
+      console.log(`[hook] the worker asks for a rebuild with publication version ${version}${needed ? "" : " (a build of it is under way)"}`);
+      if (needed) writeTrigger(version);
+      res.writeHead(202).end();
+    });
   });
   server.listen(HOOK_PORT, "127.0.0.1");
   server.unref();
@@ -130,11 +178,11 @@ const token = ensureDevVars();
 startRebuildHook();
 run("npx", ["wrangler", "dev", "--port", String(WORKER_PORT), "--show-interactive-dev-session=false",
   "--var", `SITE_URL:${SITE_URL}`, "--var", `ALLOWED_ORIGINS:${SITE_URL},${SITE_URL.replace("localhost", "127.0.0.1")}`,
-  "--var", `DEPLOY_HOOK_URL:http://127.0.0.1:${HOOK_PORT}/rebuild`, "--var", "DEPLOY_HOOK_MIN_INTERVAL_SECONDS:0",
+  "--var", `DEPLOY_HOOK_URL:http://127.0.0.1:${HOOK_PORT}/rebuild`, "--var", "DEPLOY_HOOK_MIN_INTERVAL_SECONDS:5",
   "--var", `COMMENTS_API_URL:${COMMENTS_API_URL}`, "--var", "MAIL_TRANSPORT:dev", "--var", `MAIL_DEV_URL:http://127.0.0.1:${HOOK_PORT}/mail`]);
 await waitForWorker();
 await importSeed(token);
-run("npx", ["eleventy", "--config=.eleventy.ts", "--serve", "--port", String(SITE_PORT)], { SITE_URL, COMMENTS_API_URL });
+run("npx", ["eleventy", "--config=.eleventy.ts", "--serve", "--port", String(SITE_PORT)], { SITE_URL, COMMENTS_API_URL, COMMENTS_VERSION_FILE: REBUILD_TRIGGER });
 
 console.log(`
   Leadership Academy blog      ${SITE_URL}

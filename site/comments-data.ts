@@ -1,8 +1,13 @@
-// The approved comments the build puts into the pages (readable without JavaScript). One request to the comment
-// service's public `GET /api/comments/all` per build, whatever the number of posts; public data only (no email, no
-// unapproved comment can be in it). Every good answer is saved as a snapshot, and the build falls back to
-// the snapshot when the service cannot be reached, so a build never fails, and never silently empties a
-// thread, because the service is down.
+// The approved comments the build puts into the pages. One request to the comment service's public
+// `GET /api/comments/all` per build, whatever the number of posts; public data only (no email, no unapproved comment
+// can be in it). The answer carries the publication version of its threads (the ledger's count of changes to what
+// readers see), which the build bakes into /comments-version.json, so the worker knows when the live site has caught
+// up (worker/publish/deploy-hook.ts):
+// - a build triggered by comments is asked to bake version N (COMMENTS_VERSION, from the hook's payload): it polls,
+//   bounded, for an answer at N or later, and fails with a clear message rather than publish an older copy;
+// - any other build takes the service's answer when its version is at least the snapshot's, even if empty (the
+//   site may really have no comments left), and falls back to the snapshot only when the service cannot be reached
+//   or answers an older version than the snapshot holds (so a withdrawn comment is never brought back).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import * as v from "valibot";
@@ -29,26 +34,70 @@ const CommentSchema = v.object({
   byBlog: v.optional(v.literal(true)),
 });
 const AllThreadsSchema = v.object({
+  version: v.pipe(v.number(), v.integer(), v.minValue(0)),
   posts: v.record(v.string(), v.object({ comments: v.array(CommentSchema) })),
 });
 
-/** Each post's approved comments, oldest first, and where they came from. */
+/** How long a build asked to bake a version waits for the service to answer it, and how often it asks. */
+export const VERSION_WAIT_MS = 90_000;
+export const VERSION_POLL_MS = 2_000;
+
+/** Each post's approved comments, oldest first, the publication version they are, and where they came from. */
 export interface BuildComments {
   source: "service" | "snapshot" | "none";
   savedAt: string | null;
+  /** The publication version baked into /comments-version.json (0: none known). */
+  version: number;
+  /** When this build read its comments. */
+  builtAt: string;
   threads: Record<string, Comment[]>;
 }
 
 interface Snapshot {
   savedAt: string;
+  /** Absent in snapshots saved before there was a version: 0, so any answer of the service wins over them. */
+  version?: number;
+  threads: Record<string, Comment[]>;
+}
+
+interface Answer {
+  version: number;
   threads: Record<string, Comment[]>;
 }
 
 export interface LoadOptions {
   apiUrl: string;
   snapshotPath: string;
+  /** The publication version this build must bake (COMMENTS_VERSION): wait for it, or fail. */
+  wantVersion?: number;
+  waitMs?: number;
+  pollMs?: number;
   log?: (message: string) => void;
   fetchImpl?: typeof fetch;
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+}
+
+/**
+ * The version this build must bake: COMMENTS_VERSION (the hook's client_payload.version, passed on by the deploy
+ * workflow), else the `version` in the file COMMENTS_VERSION_FILE names (`npm start`'s local hook writes it before
+ * each rebuild, as its long-running Eleventy cannot be given a new environment). Undefined when neither is set or
+ * the value is empty; anything but a whole number stops the build, naming the setting.
+ */
+export function readWantedVersion(env: Record<string, string | undefined>): number | undefined {
+  let value = env.COMMENTS_VERSION;
+  let source = "COMMENTS_VERSION";
+  if ((value === undefined || value.trim() === "") && env.COMMENTS_VERSION_FILE && existsSync(env.COMMENTS_VERSION_FILE)) {
+    source = env.COMMENTS_VERSION_FILE;
+    try {
+      value = String((JSON.parse(readFileSync(env.COMMENTS_VERSION_FILE, "utf8")) as { version?: unknown }).version ?? "");
+    } catch {
+      value = "not JSON";
+    }
+  }
+  if (value === undefined || value.trim() === "") return undefined;
+  if (!/^\d{1,15}$/.test(value.trim())) throw new Error(`${source}: the publication version to bake must be a whole number (the hook's client_payload.version), not "${value}".`);
+  return Number(value.trim());
 }
 
 // A comment from a snapshot (or a worker) older than content trees gets one, as the worker gives old threads on read.
@@ -65,47 +114,84 @@ function readSnapshot(path: string): Snapshot | null {
   }
 }
 
-async function fetchThreads(apiUrl: string, fetchImpl: typeof fetch): Promise<Record<string, Comment[]>> {
+async function fetchThreads(apiUrl: string, fetchImpl: typeof fetch): Promise<Answer> {
   const response = await fetchImpl(`${apiUrl}/api/comments/all`, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
   if (!response.ok) throw new Error(`the service answered ${response.status}`);
   const parsed = v.safeParse(AllThreadsSchema, await response.json());
   if (!parsed.success) throw new Error("the service's answer is not the expected shape");
-  return withContents(Object.fromEntries(Object.entries(parsed.output.posts).map(([slug, post]) => [slug, post.comments])));
+  const threads = Object.fromEntries(Object.entries(parsed.output.posts).map(([slug, post]) => [slug, post.comments]));
+  return { version: parsed.output.version, threads: withContents(threads) };
 }
 
-/** Fetches every published thread, falling back to the last snapshot; says in the build output which it used. */
-export async function loadBuildComments({ apiUrl, snapshotPath, log = console.log, fetchImpl = fetch }: LoadOptions): Promise<BuildComments> {
-  const snapshot = readSnapshot(snapshotPath);
-  let threads: Record<string, Comment[]>;
-  try {
-    threads = await fetchThreads(apiUrl, fetchImpl);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    if (snapshot) {
-      log(`[comments] The comment service at ${apiUrl} could not be reached (${reason}): using the snapshot saved ${snapshot.savedAt} (${total(snapshot.threads)} comments).`);
-      return { source: "snapshot", savedAt: snapshot.savedAt, threads: withContents(snapshot.threads) };
-    }
-    log(`[comments] The comment service at ${apiUrl} could not be reached (${reason}) and there is no snapshot (${snapshotPath}): pages are built with no comments.`);
-    return { source: "none", savedAt: null, threads: {} };
-  }
+const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-  // An answer with no comments at all where the snapshot had some is far likelier a wrong or empty KV
-  // namespace than moderators deleting everything: keep the published threads and say so loudly.
-  if (snapshot && total(threads) === 0 && total(snapshot.threads) > 0 && process.env.COMMENTS_ALLOW_EMPTY !== "true") {
-    log(`[comments] WARNING: the comment service at ${apiUrl} returned no comments, but the snapshot saved ${snapshot.savedAt} has ${total(snapshot.threads)}. Using the snapshot. If every comment really was removed, build once with COMMENTS_ALLOW_EMPTY=true.`);
-    return { source: "snapshot", savedAt: snapshot.savedAt, threads: withContents(snapshot.threads) };
+/** Asks until the service answers `want` or a later version; throws, saying what it last got, after `waitMs`. */
+async function waitForVersion(options: LoadOptions & { wantVersion: number }): Promise<Answer> {
+  const { apiUrl, wantVersion, waitMs = VERSION_WAIT_MS, pollMs = VERSION_POLL_MS, log = console.log, fetchImpl = fetch } = options;
+  const { sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)), now = Date.now } = options;
+  const deadline = now() + waitMs;
+  let last = "";
+  for (;;) {
+    try {
+      const answer = await fetchThreads(apiUrl, fetchImpl);
+      if (answer.version >= wantVersion) return answer;
+      last = `it answered version ${answer.version}`;
+    } catch (error) {
+      last = `it could not be reached (${reasonOf(error)})`;
+    }
+    if (now() + pollMs > deadline) break;
+    log(`[comments] Waiting for publication version ${wantVersion} from ${apiUrl}: ${last}.`);
+    await sleep(pollMs);
   }
+  throw new Error(
+    `[comments] This build was asked to bake publication version ${wantVersion} (COMMENTS_VERSION), but after ${Math.round(waitMs / 1000)} s ` +
+      `the comment service at ${apiUrl} had not answered it: ${last}. Failing rather than publish older comments; the worker asks for the rebuild again.`,
+  );
+}
+
+/**
+ * Fetches every published thread (waiting for `wantVersion` when given), falling back to the last snapshot only when
+ * no version is wanted; says in the build output which it used.
+ */
+export async function loadBuildComments(options: LoadOptions): Promise<BuildComments> {
+  const { apiUrl, snapshotPath, wantVersion, log = console.log, fetchImpl = fetch } = options;
+  const snapshot = readSnapshot(snapshotPath);
+  const snapshotVersion = snapshot?.version ?? 0;
+  const builtAt = new Date().toISOString();
+  const fromSnapshot = (saved: Snapshot): BuildComments => ({ source: "snapshot", savedAt: saved.savedAt, version: snapshotVersion, builtAt, threads: withContents(saved.threads) });
+  let answer: Answer;
+  if (wantVersion !== undefined) {
+    answer = await waitForVersion({ ...options, wantVersion });
+  } else {
+    try {
+      answer = await fetchThreads(apiUrl, fetchImpl);
+    } catch (error) {
+      const reason = reasonOf(error);
+      if (snapshot) {
+        log(`[comments] The comment service at ${apiUrl} could not be reached (${reason}): using the snapshot saved ${snapshot.savedAt} (version ${snapshotVersion}, ${total(snapshot.threads)} comments).`);
+        return fromSnapshot(snapshot);
+      }
+      log(`[comments] The comment service at ${apiUrl} could not be reached (${reason}) and there is no snapshot (${snapshotPath}): pages are built with no comments.`);
+      return { source: "none", savedAt: null, version: 0, builtAt, threads: {} };
+    }
+    // An answer older than what the last build baked (an edge copy from before, or a reset ledger) never replaces it.
+    if (snapshot && answer.version < snapshotVersion) {
+      log(`[comments] WARNING: the comment service at ${apiUrl} answered publication version ${answer.version}, older than the snapshot's ${snapshotVersion} (saved ${snapshot.savedAt}). Using the snapshot.`);
+      return fromSnapshot(snapshot);
+    }
+  }
+  const { threads, version } = answer;
   for (const [slug, before] of Object.entries(snapshot?.threads ?? {})) {
     const after = threads[slug]?.length ?? 0;
-    if (before.length > 0 && after === 0) log(`[comments] ${slug}: its ${before.length} published comments were all removed by moderators since the last build.`);
+    if (before.length > 0 && after === 0) log(`[comments] ${slug}: its ${before.length} published comments were all removed since the last build.`);
   }
   // Written only when it changed: `npm start` watches the project, and an unchanged snapshot is no news.
   let savedAt = snapshot?.savedAt ?? "";
-  if (JSON.stringify(threads) !== JSON.stringify(snapshot?.threads)) {
+  if (version !== snapshotVersion || JSON.stringify(threads) !== JSON.stringify(snapshot?.threads)) {
     savedAt = new Date().toISOString();
     mkdirSync(dirname(snapshotPath), { recursive: true });
-    writeFileSync(snapshotPath, `${JSON.stringify({ savedAt, threads } satisfies Snapshot, null, 1)}\n`);
+    writeFileSync(snapshotPath, `${JSON.stringify({ savedAt, version, threads } satisfies Snapshot, null, 1)}\n`);
   }
-  log(`[comments] ${total(threads)} approved comments from ${apiUrl} (snapshot ${snapshotPath}, saved ${savedAt}).`);
-  return { source: "service", savedAt, threads };
+  log(`[comments] ${total(threads)} approved comments, publication version ${version}, from ${apiUrl} (snapshot ${snapshotPath}, saved ${savedAt}).`);
+  return { source: "service", savedAt, version, builtAt, threads };
 }

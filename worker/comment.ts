@@ -42,5 +42,7 @@ export interface PublicComment {
   /** The text rendered to the allow-listed markup tree (worker/render/content.ts); absent in threads published before it. */
   content?: MarkupNode[];
   createdAt: string;
+  /** A hash of `body` (worker/publish/thread.ts): a page showing this comment redraws it when the revision changes. */
+  revision?: string;
   byBlog?: true;
 }

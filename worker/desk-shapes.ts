@@ -1,5 +1,6 @@
-// The moderation desk's shapes (moderators, audit entries, rules), declared once for the worker, the moderation CLI
-// and the /admin page. Types only: importing this file adds nothing to a bundle.
+// The moderation desk's shapes (moderators, audit entries, rules, one person's data, the site rebuild's status),
+// declared once for the worker, the moderation CLI and the /admin page. Types only: importing this file adds nothing
+// to a bundle.
 import type { AdminComment, LedgerStatus } from "./comment.ts";
 import type { ModeratorRole, RuleAction, RuleKind } from "./intake/schema.ts";
 
@@ -83,4 +84,22 @@ export interface PersonSubscription {
   watching: string[];
   /** Mail queued, sent or failed for this address. */
   mails: number;
+}
+
+/** How far the live site is behind, as `GET /api/admin/status` and `npm run moderate -- status` show it. */
+export interface RebuildStatus {
+  /** Whether DEPLOY_HOOK_URL is set. */
+  hook: boolean;
+  /** The ledger's publication version: what readers of the live thread see now. */
+  version: number;
+  /** The version the live site last reported (0: never checked). */
+  liveVersion: number;
+  /** The version a rebuild is owed for, or null when the site is up to date (or there is no hook). */
+  owedVersion: number | null;
+  owedSince: string | null;
+  attempts: number;
+  lastError: string | null;
+  nextAttemptAt: string | null;
+  lastCalledAt: string | null;
+  checkedAt: string | null;
 }

@@ -13,7 +13,7 @@ interface WorkerSecrets {
   DEPLOY_HOOK_URL?: string;
   /** Sent as the hook's Authorization header, e.g. "Bearer <token>" for GitHub's repository_dispatch. */
   DEPLOY_HOOK_AUTHORIZATION?: string;
-  /** At most one deploy-hook call per this many seconds (default 60); later actions are flushed by the cron. */
+  /** The first wait between two deploy-hook calls, in seconds (default 60), doubling while the site lags, up to an hour. */
   DEPLOY_HOOK_MIN_INTERVAL_SECONDS?: string;
   /** Signs the one-click Approve/Reject/Spam links in notifications (HMAC-SHA256); unset = no links, /admin/act 404. */
   LINK_SECRET?: string;
@@ -33,8 +33,8 @@ interface WorkerSecrets {
   MAIL_RECIPIENT_GAP_MINUTES?: string;
   /** The first retry's delay in seconds (default 60), growing fourfold with each try. */
   MAIL_RETRY_BASE_SECONDS?: string;
-  /** Tests only: the ledger's gap between two writes of one KV key (production KV allows one a second: never set it). */
-  TEST_KV_WRITE_SPACING_MS?: string;
+  /** The ledger's gap between two writes of one KV key, in ms (default 1000, production KV's own rule; only a KV that allows more, like the local emulator, may be given less). */
+  KV_WRITE_SPACING_MS?: string;
 }
 
 interface Env extends WorkerSecrets {}

@@ -9,13 +9,27 @@ import { type AppContext, type AppEnv, allowedOrigins } from "./http/context.ts"
 import { handleError } from "./http/error-handler.ts";
 import { securityHeaders } from "./http/security-headers.ts";
 import { rejectForeignOrigins } from "./intake/guard.ts";
-import { DEPLOY_HOOK_CRON, flushPendingRebuild } from "./publish/deploy-hook.ts";
-import { drainInbox, INBOX_CRON, reconcile } from "./publish/reconcile.ts";
+import { drainInbox, reconcile } from "./publish/reconcile.ts";
+import { type ScheduleName, scheduleNamed } from "./schedules.ts";
 import { act } from "./http/routes/act.ts";
 import { admin } from "./http/routes/admin.ts";
 import { author } from "./http/routes/author.ts";
 import { comments } from "./http/routes/comments.ts";
 import { mail } from "./http/routes/mail.ts";
+
+/**
+ * The scheduled jobs by name (the crons that run them: schedules.ts). The site rebuild is not one of them: the ledger's
+ * alarm asks for it and checks it (publish/deploy-hook.ts).
+ */
+const JOBS: Record<ScheduleName, (env: Env) => Promise<void>> = {
+  // Submissions that could not reach the ledger.
+  inbox: async (env) => {
+    const outcome = await drainInbox(env);
+    if (outcome.added > 0) console.log("inbox taken in", outcome);
+  },
+  // The next pages of the walk through KV, and the outbox's safety net.
+  reconcile: async (env) => console.log("scheduled reconcile", await reconcile(env)),
+};
 
 // The moderation ledger's Durable Object class must be exported by the main module (wrangler.toml binds it).
 export { ModerationLedger } from "./ledger/object.ts";
@@ -57,20 +71,13 @@ app.onError(handleError);
 
 export default {
   fetch: app.fetch,
-  /**
-   * The crons (wrangler.toml [triggers]): every minute, a site rebuild still owed after a burst of moderation
-   * (deploy-hook.ts); every five minutes, submissions that could not reach the ledger (the inbox); every hour, the
-   * reconcile's next pages of the walk through KV (reconcile.ts).
-   */
+  /** The crons (wrangler.toml [triggers]), each run by the job the schedules table names; an unknown one does nothing. */
   async scheduled(controller, env, ctx) {
-    if (controller.cron === DEPLOY_HOOK_CRON) {
-      ctx.waitUntil(flushPendingRebuild(env));
+    const name = scheduleNamed(controller.cron);
+    if (name === null) {
+      console.warn(`unknown schedule "${controller.cron}": no job is named for it in worker/schedules.ts; ignored`);
       return;
     }
-    if (controller.cron === INBOX_CRON) {
-      ctx.waitUntil(drainInbox(env).then((outcome) => outcome.added > 0 && console.log("inbox taken in", outcome)));
-      return;
-    }
-    ctx.waitUntil(reconcile(env).then((outcome) => console.log("scheduled reconcile", outcome)));
+    ctx.waitUntil(JOBS[name](env));
   },
 } satisfies ExportedHandler<Env>;

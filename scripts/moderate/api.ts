@@ -6,8 +6,9 @@ import { CliError, EXIT_AUTH, EXIT_FAILED, EXIT_UNREACHABLE, ItemError } from ".
 import type { AdminComment } from "../../worker/comment.ts";
 import type { AuditEntry, ErasureReceipt, ModeratorListing, PersonExport, Rule } from "../../worker/desk-shapes.ts";
 import type { Status as CommentStatus } from "../../worker/intake/schema.ts";
+import type { RebuildStatus as SiteStatus } from "../../worker/desk-shapes.ts";
 
-export type { AdminComment, AuditEntry, CommentStatus, ErasureReceipt, ModeratorListing, PersonExport, Rule };
+export type { AdminComment, AuditEntry, CommentStatus, ErasureReceipt, ModeratorListing, PersonExport, Rule, SiteStatus };
 export const STATUSES: readonly CommentStatus[] = ["pending", "approved", "rejected", "spam"];
 
 /** The file `export` writes: every comment (the import format) and the audit log, oldest entry first. */
@@ -48,8 +49,12 @@ export interface MigrateStep {
 
 export interface AdminClient {
   list(status: CommentStatus, post?: string): Promise<AdminComment[]>;
-  show(id: string): Promise<{ comment: AdminComment; postTitle: string | null }>;
-  approve(id: string): Promise<void>;
+  /** A comment, its post's title, and its text's revision (how many times the text changed after it arrived). */
+  show(id: string): Promise<{ comment: AdminComment; postTitle: string | null; revision: number | null }>;
+  /** Approves the comment; with `revision`, only if its text is still that revision (else an ItemError with the 409's message). */
+  approve(id: string, revision?: number | null): Promise<void>;
+  /** The publication version and how far the live site is behind it (GET /api/admin/status). */
+  status(): Promise<SiteStatus>;
   reject(id: string): Promise<void>;
   spam(id: string): Promise<void>;
   remove(id: string): Promise<void>;
@@ -133,6 +138,7 @@ export function createAdminClient(config: CliConfig): AdminClient {
   async function callOnComment(id: string, method: string, action = ""): Promise<Response> {
     if (!ID_PATTERN.test(id)) throw new ItemError("not a comment id");
     const response = await call(method, `/api/admin/comments/${id}${action}`);
+    if (response.status === 409) throw new ItemError(`${(await readError(response)).text} (409)`);
     if (response.status === 404) throw new ItemError("no comment with this id");
     if (!response.ok) throw new ItemError(`the worker answered ${response.status} (${(await readError(response)).text})`);
     return response;
@@ -155,11 +161,15 @@ export function createAdminClient(config: CliConfig): AdminClient {
       return comments.filter((comment) => !post || comment.post === post);
     },
     async show(id) {
-      const data = (await (await callOnComment(id, "GET")).json()) as { comment: AdminComment; postTitle?: string | null };
-      return { comment: data.comment, postTitle: data.postTitle ?? null };
+      const data = (await (await callOnComment(id, "GET")).json()) as { comment: AdminComment; postTitle?: string | null; revision?: number };
+      // A worker from before revisions answers without one: the approval then names none.
+      return { comment: data.comment, postTitle: data.postTitle ?? null, revision: typeof data.revision === "number" ? data.revision : null };
     },
-    async approve(id) {
-      await callOnComment(id, "POST", "/approve");
+    async approve(id, revision = null) {
+      await callOnComment(id, "POST", revision === null ? "/approve" : `/approve?revision=${revision}`);
+    },
+    async status() {
+      return (await readJson(await call("GET", "/api/admin/status"), "Reading the status")) as SiteStatus;
     },
     async reject(id) {
       await callOnComment(id, "POST", "/reject");

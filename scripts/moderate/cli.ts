@@ -12,6 +12,7 @@ import { COMMAND_HELP, USAGE } from "./help.ts";
 import { postsInCheckout, postsOnWorker, prepareImport, previewImport, sendImport } from "./import.ts";
 import { FORMATS as IMPORT_FORMATS, type FormatName } from "./import/read.ts";
 import { formatImportReport } from "./import/report.ts";
+import { formatStatus } from "./status.ts";
 import { formatComment, formatTable } from "./table.ts";
 
 /** Every command the CLI knows, by name: the one list `runCli`, the help and the docs test read. */
@@ -35,7 +36,12 @@ export const COMMANDS: Record<string, Command> = {
     const { comment, postTitle } = await api.show(id);
     io.out(`${formatComment(comment, postTitle)}\n`);
   }),
-  approve: eachId("approve", async (api, id, io) => (await api.approve(id), io.out(`approved ${id}`))),
+  // Approves the text it read: the revision shown is sent, so a comment edited in between is refused (409), not approved.
+  approve: eachId("approve", async (api, id, io) => {
+    const { revision } = await api.show(id);
+    await api.approve(id, revision);
+    io.out(`approved ${id}${revision === null ? "" : ` (text revision ${revision})`}`);
+  }),
   reject: eachId("reject", async (api, id, io) => (await api.reject(id), io.out(`rejected ${id}`))),
   spam: eachId("mark as spam", async (api, id, io) => (await api.spam(id), io.out(`marked spam ${id}`))),
   delete: eachId("delete", async (api, id, io) => (await api.remove(id), io.out(`deleted ${id}`))),
@@ -110,6 +116,15 @@ export const COMMANDS: Record<string, Command> = {
         io.err(`… ${total.scanned} scanned so far; to resume: npm run moderate -- migrate --cursor ${cursor}`);
       }
       io.out(`migrated: ${plural(total.scanned, "comment record")} scanned, ${total.added} added to the ledger, ${total.present} already there; every thread republished`);
+      return EXIT_OK;
+    },
+  },
+  status: {
+    options: {},
+    min: 0,
+    many: false,
+    async run(_args, io, client) {
+      io.out(formatStatus(await client().status()));
       return EXIT_OK;
     },
   },

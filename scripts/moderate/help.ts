@@ -19,6 +19,7 @@ Commands:
   rules list|add|remove                     hold or mark spam on arrival (owners add and remove)
   audit [--limit <n>]                       who did what, newest first
   person export|erase <email>               one person's data: a copy, or its erasure (owners only)
+  status                                    how far the static site is behind the live thread
 
 Environment:
   COMMENTS_API_URL  the comment worker (default: http://localhost:8787)
@@ -46,7 +47,15 @@ Shows every field of each comment (status, createdAt, moderatedAt...) and its fu
   approve: `Usage: npm run moderate -- approve <id>...
 
 Approves each comment: it is published in the post's thread (readers may see it up to a minute later).
-Reports each id; an unknown id is reported and the others still run (exit code 1).`,
+Each comment is read first and its text revision sent with the approval, which names it ("approved <id> (text
+revision 1)"): a comment edited since is refused with the worker's message (409), never approved unseen.
+Reports each id; an unknown or refused id is reported and the others still run (exit code 1).`,
+
+  status: `Usage: npm run moderate -- status
+
+Shows the publication version (a count of every change to what readers see), the version the live site last
+reported (its /comments-version.json), and, while a rebuild is owed, since when, how many times the deploy hook
+was called, when it is called next, and the last hook error.`,
 
   reject: `Usage: npm run moderate -- reject <id>...
 

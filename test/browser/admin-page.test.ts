@@ -57,6 +57,11 @@ describe.skipIf(NO_BROWSER_REASON !== null)("the /admin moderation page", () => 
     return (label ?? el.textContent ?? "").trim();
   });
 
+  it("says after sign-in how far the static site is behind (here: no deploy hook is set)", async () => {
+    const page = await signIn(worker.token);
+    await expect.poll(() => page.locator("#site-status").textContent()).toMatch(/^Publication version \d+\. No deploy hook is set/);
+  });
+
   it("lets a moderator sign in and approve a pending comment with the keyboard alone", async () => {
     const author = `Keyboard Reader ${Date.now()}`;
     await submit(author);

@@ -38,7 +38,7 @@ const websiteOf = (payload: string, i: number) => {
  */
 const THREAD_TAGS = ["H2", "OL", "LI", "ARTICLE", "FOOTER", "B", "A", "TIME", "DIV", "P", "BR", "BUTTON", "SPAN",
   "EM", "STRONG", "CODE", "PRE", "BLOCKQUOTE", "UL", "ABBR", "CITE", "DEL", "Q", "S"];
-const THREAD_ATTRIBUTES = ["class", "id", "href", "rel", "datetime", "type", "data-reply-to", "aria-label", "hidden", "dir", "title", "start"];
+const THREAD_ATTRIBUTES = ["class", "id", "href", "rel", "datetime", "type", "data-reply-to", "data-rev", "aria-label", "hidden", "dir", "title", "start"];
 /** Tags and attributes of the /admin page's comment cards. */
 const ADMIN_TAGS = ["LI", "ARTICLE", "H3", "P", "TIME", "DIV", "BUTTON", "INPUT", "LABEL", "SPAN", "A", "B"];
 const ADMIN_ATTRIBUTES = ["class", "id", "data-id", "data-action", "aria-labelledby", "aria-describedby", "datetime", "type",

@@ -122,7 +122,7 @@ describe("checkSecrets", () => {
   it("knows every secret the worker declares in worker/env.d.ts, and no other", () => {
     const declared = readFileSync(join(ROOT, "worker", "env.d.ts"), "utf8");
     const secrets = [...declared.matchAll(/^\s+([A-Z_]+)\?: string;/gm)].map((match) => match[1]);
-    const settings = ["DEPLOY_HOOK_MIN_INTERVAL_SECONDS", "TEST_KV_WRITE_SPACING_MS", "EDIT_WINDOW_SECONDS", "EDIT_KEEPS_APPROVAL",
+    const settings = ["DEPLOY_HOOK_MIN_INTERVAL_SECONDS", "KV_WRITE_SPACING_MS", "EDIT_WINDOW_SECONDS", "EDIT_KEEPS_APPROVAL",
       "MAIL_TRANSPORT", "MAIL_DEV_URL", "MAIL_DAILY_LIMIT", "MAIL_RECIPIENT_GAP_MINUTES", "MAIL_RETRY_BASE_SECONDS"];
     expect([...REQUIRED_SECRETS, ...OPTIONAL_SECRETS].sort()).toEqual(secrets.filter((name) => !settings.includes(name ?? "")).sort());
   });

@@ -8,6 +8,7 @@ import { runCli } from "../../scripts/moderate/cli.ts";
 import { DEFAULT_API_URL, MissingTokenError, resolveConfig } from "../../scripts/moderate/config.ts";
 import { formatImportReport } from "../../scripts/moderate/import/report.ts";
 import { formatAudit } from "../../scripts/moderate/desk.ts";
+import { formatStatus } from "../../scripts/moderate/status.ts";
 import { formatAge, formatComment, formatTable } from "../../scripts/moderate/table.ts";
 
 const NOW = new Date("2026-11-23T12:00:00Z");
@@ -187,5 +188,30 @@ describe("formatAudit", () => {
     expect(lines[0]).toMatch(/^AT\s+MODERATOR\s+ACTION\s+ID\s+POST\s+CHANGE$/);
     expect(lines[1]).toMatch(/^2026-11-23T12:00:00Z\s+Ada\s+approve\s+c1\s+system-leadership-matters\s+pending -> approved$/);
     expect(lines[2]).toMatch(/owner\s+moderator-add\s+-\s+-\s+Ada \(moderator\)$/);
+  });
+});
+
+describe("formatStatus", () => {
+  const base = { hook: true, version: 12, liveVersion: 10, owedVersion: 12, owedSince: "2026-11-23T11:00:00.000Z", attempts: 3,
+    lastError: "the deploy hook answered 500", nextAttemptAt: "2026-11-23T11:07:00.000Z", lastCalledAt: "2026-11-23T11:03:00.000Z", checkedAt: "2026-11-23T11:03:00.000Z" };
+
+  it("shows how far the site is behind, since when, the hook calls and the last error", () => {
+    expect(formatStatus(base)).toBe([
+      "Publication version  12 (what readers of the live thread see)",
+      "Live site            version 10 (last checked 2026-11-23T11:03:00.000Z)",
+      "Site rebuild         owed for version 12, 2 behind, since 2026-11-23T11:00:00.000Z",
+      "Hook calls           3 (last 2026-11-23T11:03:00.000Z; next 2026-11-23T11:07:00.000Z)",
+      "Last hook error      the deploy hook answered 500",
+    ].join("\n"));
+  });
+
+  it("says the site is up to date when nothing is owed", () => {
+    const status = formatStatus({ ...base, liveVersion: 12, owedVersion: null, owedSince: null, attempts: 0, lastError: null, nextAttemptAt: null });
+    expect(status).toContain("Site rebuild         none owed: the live site is up to date");
+    expect(status).not.toContain("Last hook error");
+  });
+
+  it("says no rebuild is asked for without a deploy hook", () => {
+    expect(formatStatus({ ...base, hook: false, owedVersion: null })).toContain("not asked for: the worker has no DEPLOY_HOOK_URL");
   });
 });

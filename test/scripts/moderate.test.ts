@@ -124,7 +124,7 @@ describe("moderate approve, reject, delete", () => {
     const id = await submit("system-leadership-matters", "Please publish me");
     const { code, stdout } = await moderate(["approve", id]);
     expect(code).toBe(0);
-    expect(stdout.trim()).toBe(`approved ${id}`);
+    expect(stdout.trim()).toBe(`approved ${id} (text revision 0)`);
     const thread = (await (await fetch(`${worker.url}/api/comments?post=system-leadership-matters`)).json()) as { comments: { id: string }[] };
     expect(thread.comments.map((c) => c.id)).toContain(id);
     expect((await moderate(["show", id])).stdout).toMatch(/^moderatedAt:\s+\d{4}-/m);
@@ -150,14 +150,14 @@ describe("moderate approve, reject, delete", () => {
     const ids = [await submit(POSTS[0], "One"), await submit(POSTS[1], "Two"), await submit(POSTS[0], "Three")];
     const { code, stdout } = await moderate(["approve", ...ids]);
     expect(code).toBe(0);
-    expect(stdout.trim().split("\n")).toEqual(ids.map((id) => `approved ${id}`));
+    expect(stdout.trim().split("\n")).toEqual(ids.map((id) => `approved ${id} (text revision 0)`));
   });
 
   it("reports an unknown id, still handles the others, and exits 1", async () => {
     const [first, second] = [await submit(POSTS[0], "Known one"), await submit(POSTS[1], "Known two")];
     const { code, stdout, stderr } = await moderate(["approve", first, "no-such-comment", second]);
     expect(code).toBe(1);
-    expect(stdout.trim().split("\n")).toEqual([`approved ${first}`, `approved ${second}`]);
+    expect(stdout.trim().split("\n")).toEqual([`approved ${first} (text revision 0)`, `approved ${second} (text revision 0)`]);
     expect(stderr.trim()).toBe("could not approve no-such-comment: no comment with this id");
   });
 

@@ -120,12 +120,16 @@ describe("deploy.yml", () => {
     }
   });
 
-  it("takes the Cloudflare credentials from the repository's secrets, and the site's addresses from its variables", () => {
+  it("takes the Cloudflare credentials from the repository's secrets, the site's addresses from its variables, and the version to bake from the dispatch", () => {
     expect(deploy.env).toMatchObject({
       CLOUDFLARE_API_TOKEN: "${{ secrets.CLOUDFLARE_API_TOKEN }}",
       CLOUDFLARE_ACCOUNT_ID: "${{ secrets.CLOUDFLARE_ACCOUNT_ID }}",
     });
     const site = steps(deploy.jobs.site).find((step) => step.run?.includes("--only site"));
-    expect(site?.env).toEqual({ COMMENTS_API_URL: "${{ vars.COMMENTS_API_URL }}", SITE_URL: "${{ vars.SITE_URL }}" });
+    expect(site?.env).toEqual({
+      COMMENTS_API_URL: "${{ vars.COMMENTS_API_URL }}",
+      SITE_URL: "${{ vars.SITE_URL }}",
+      COMMENTS_VERSION: "${{ github.event.client_payload.version }}",
+    });
   });
 });

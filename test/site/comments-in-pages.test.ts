@@ -41,7 +41,7 @@ function startService(threads: Record<string, Comment[]>): Promise<{ url: string
     requests++;
     if (req.url !== "/api/comments/all") return void res.writeHead(404).end();
     const posts = Object.fromEntries(Object.entries(threads).map(([slug, comments]) => [slug, { title: slug, url: `/posts/${slug}/`, count: comments.length, comments }]));
-    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ posts }));
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ version: 1, posts }));
   });
   return new Promise((resolve) => server.listen(0, "127.0.0.1", () => {
     const address = server.address();
@@ -64,6 +64,12 @@ afterAll(() => new Promise<void>((resolve) => service.server.close(() => resolve
 describe("a post page built with approved comments", () => {
   it("asks the comment service once for the whole site", () => {
     expect(service.requests()).toBe(1);
+  });
+
+  it("publishes the publication version it baked as /comments-version.json, for the worker to check", () => {
+    const baked = JSON.parse(site.read("/comments-version.json")) as { version: number; builtAt: string };
+    expect(baked.version).toBe(1);
+    expect(Date.parse(baked.builtAt)).not.toBeNaN();
   });
 
   it("shows the thread in the HTML, with the old site's heading", () => {

@@ -4,7 +4,6 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import worker from "../../worker/index.ts";
 import * as store from "../../worker/publish/kv-store.ts";
 import { ledgerOf } from "../../worker/http/context.ts";
-import { INBOX_CRON } from "../../worker/publish/reconcile.ts";
 import { admin, call, createApproved, failingKv, failingLedger, POST, submit, validComment } from "./helpers.ts";
 
 afterEach(async () => {
@@ -49,7 +48,6 @@ describe("a KV or ledger outage", () => {
     const requests: Array<[string, RequestInit]> = [
       [`/api/comments?post=${POST}`, {}],
       ["/api/comments/counts", {}],
-      ["/api/comments/all", {}],
       ["/api/comments", { method: "POST", headers: { "content-type": "application/json", "cf-connecting-ip": "192.0.2.99" }, body: JSON.stringify(validComment()) }],
     ];
     for (const [path, init] of requests) {
@@ -59,6 +57,10 @@ describe("a KV or ledger outage", () => {
       expect(await response.json()).toMatchObject({ error: "unavailable" });
     }
     const ledgerDown = { LEDGER: failingLedger() };
+    // The site build's source reads the ledger, not KV.
+    const all = await call("/api/comments/all", {}, ledgerDown, "https://outage.example");
+    expect(all.status).toBe(503);
+    expect(all.headers.get("retry-after")).toBe("30");
     for (const [path, method] of [[`/comments/${id}/approve`, "POST"], [`/comments/${id}`, "DELETE"], ["/comments", "GET"], [`/comments/${id}`, "GET"], ["/export", "GET"], ["/rebuild", "POST"]]) {
       const response = await admin(path!, { method }, ledgerDown);
       expect(response.status, path).toBe(503);
@@ -80,7 +82,7 @@ describe("a KV or ledger outage", () => {
     expect(await env.COMMENTS.get(`v1:inbox:${id}`)).toBe("1");
     expect(await ledgerOf(env).getComment(id)).toBeNull();
 
-    await runCron(INBOX_CRON);
+    await runCron("*/5 * * * *");
     expect(await ledgerOf(env).getComment(id)).toMatchObject({ id, status: "pending", body: "Sent while the ledger was down." });
     expect(await env.COMMENTS.get(`v1:inbox:${id}`)).toBeNull();
   });
@@ -100,6 +102,17 @@ describe("scheduled", () => {
     await runCron("17 * * * *");
     // The ledger keeps the record without its address (records keep only the salted hash).
     expect(await ledgerOf(env).getComment("kv-only")).toEqual({ ...record, email: null });
+  });
+});
+
+describe("scheduled, by name", () => {
+  it("logs a schedule it has no job for and runs nothing, never the reconcile", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const record = { ...validComment(), id: "kv-only-2", website: null, parentId: null, createdAt: "2026-01-02T03:04:05.000Z", status: "pending" as const, moderatedAt: null };
+    await store.putComment(env.COMMENTS, record, null);
+    await runCron("* * * * *");
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('unknown schedule "* * * * *"'));
+    expect(await ledgerOf(env).getComment("kv-only-2")).toBeNull();
   });
 });
 

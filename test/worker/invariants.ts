@@ -62,7 +62,7 @@ export async function readStore(ns: KVNamespace = env.COMMENTS): Promise<StoreSn
       snapshot.threads.set(key.name.slice("v1:thread:".length), JSON.parse(value) as PublicComment[]);
     } else if (key.name === "v1:counts") {
       snapshot.counts = JSON.parse(value) as Record<string, number>;
-    } else if (key.name !== "v1:deploy-hook" && !key.name.startsWith("v1:inbox:")) {
+    } else if (!key.name.startsWith("v1:inbox:")) {
       snapshot.strays.push(key.name);
     }
   }

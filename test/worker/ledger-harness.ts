@@ -17,6 +17,8 @@ export interface LedgerRig {
   ledger: Ledger;
   desk: Desk;
   clock: FakeClock;
+  /** The Durable Object's SQLite storage, for other tables kept beside the ledger's (the site rebuild's). */
+  sql: SqlStorage;
   /** Times the publisher asked to be woken at (the Durable Object's alarm), not yet run. */
   wakes: number[];
   /** Runs every wake-up due until `until` (moving the clock to each), as the alarm would. */
@@ -47,7 +49,7 @@ export function withLedger<T>(
         await moderation.flush();
       }
     };
-    return body({ moderation, ledger, desk, clock, wakes, runAlarmsUntil });
+    return body({ moderation, ledger, desk, clock, sql: state.storage.sql, wakes, runAlarmsUntil });
   });
 }
 

@@ -73,6 +73,10 @@ const EDIT_GRANTS_SCHEMA = "CREATE TABLE IF NOT EXISTS edit_grants (id TEXT PRIM
 // How many times a comment's text was changed after it arrived (an author's or a moderator's edit; none: no row), so
 // an approval can say which text it approves.
 const REVISIONS_SCHEMA = "CREATE TABLE IF NOT EXISTS revisions (id TEXT PRIMARY KEY, revision INTEGER NOT NULL)";
+// The publication version: one number that grows with every change to what readers may see (a comment approved,
+// withdrawn, edited while approved, imported approved, erased), in the same step as the change. The site build
+// bakes the version it rendered, and the site rebuild (publish/deploy-hook.ts) is owed until the live site has it.
+const PUBLICATION_SCHEMA = "CREATE TABLE IF NOT EXISTS publication (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)";
 
 type Row = Record<string, SqlStorageValue>;
 
@@ -94,6 +98,7 @@ export class Ledger {
     createTables(sql, SCHEMA);
     createTables(sql, EDIT_GRANTS_SCHEMA);
     createTables(sql, REVISIONS_SCHEMA);
+    createTables(sql, PUBLICATION_SCHEMA);
   }
 
   /** Runs `closure` as one atomic step (nested calls are savepoints of the outer one). */
@@ -187,6 +192,7 @@ export class Ledger {
         posts.add(record.post);
       }
       for (const post of posts) this.#recount(post);
+      if (entries.some(({ record }) => record.status === "approved")) this.advancePublication();
       return posts;
     });
   }
@@ -202,6 +208,7 @@ export class Ledger {
         status, moderatedAt, JSON.stringify(after), id,
       );
       this.#recount(before.post);
+      if ((before.status === "approved") !== (status === "approved")) this.advancePublication();
       return { before, after };
     });
   }
@@ -228,6 +235,7 @@ export class Ledger {
         as, at, id,
       );
       this.#recount(before.post);
+      if (before.status === "approved") this.advancePublication();
       return before;
     });
   }
@@ -258,6 +266,28 @@ export class Ledger {
   /** Approved comments per post, for every post that has or had comments. O(posts). */
   approvedCounts(): Map<string, number> {
     return new Map(this.#rows<{ post: string; approved: number }>("SELECT post, approved FROM approved_counts").map((r) => [r.post, r.approved]));
+  }
+
+  /** Every approved record, by post then oldest first: what the site build renders (`GET /api/comments/all`). */
+  approvedAll(): AdminComment[] {
+    return this.#rows<{ record: string }>("SELECT record FROM comments WHERE status = 'approved' ORDER BY post, created_at, id")
+      .map((row) => JSON.parse(row.record) as AdminComment);
+  }
+
+  /**
+   * Readers' view changed: advances the publication version and returns it. Call it inside the step that makes the
+   * change (every ledger method that changes what readers may see does), so the version and the change commit
+   * together. Erasing a person's comments calls it too.
+   */
+  advancePublication(): number {
+    return this.#sql.exec<{ version: number }>(
+      "INSERT INTO publication (id, version) VALUES (1, 1) ON CONFLICT (id) DO UPDATE SET version = version + 1 RETURNING version",
+    ).one().version;
+  }
+
+  /** The publication version: 0 before anything was ever published. */
+  publicationVersion(): number {
+    return this.#rows<{ version: number }>("SELECT version FROM publication WHERE id = 1")[0]?.version ?? 0;
   }
 
   /** Live records matching the filter, oldest first, at most `limit` of them (all when absent). */
@@ -302,6 +332,7 @@ export class Ledger {
       const after: AdminComment = { ...before, body };
       this.#sql.exec("UPDATE comments SET record = ? WHERE id = ?", JSON.stringify(after), id);
       this.#bumpRevision(id);
+      if (before.status === "approved") this.advancePublication();
       return { before, after };
     });
   }
@@ -419,6 +450,7 @@ export class Ledger {
       );
       this.#recount(before.post);
       this.#bumpRevision(id);
+      if (before.status === "approved" || status === "approved") this.advancePublication();
       return { before, after };
     });
   }

@@ -2,9 +2,11 @@
 // SQLite storage. A single instance is the point: its requests run one at a time around each synchronous SQLite
 // step, so it is the one writer of what readers read and the one order of moderators' actions. A moderation
 // service needs far less than the ~1,000 requests a second one object serves. Its methods are called over RPC
-// by the worker (`ledgerOf(env)`); they take and return plain data. The alarm finishes writes to KV that its
-// one-write-a-second rule or an outage held back.
+// by the worker (`ledgerOf(env)`); they take and return plain data. The one alarm serves two jobs, set for the
+// earlier of them: it finishes writes to KV that its one-write-a-second rule or an outage held back, and it asks
+// for (and checks) the site rebuild readers' changes owe (publish/deploy-hook.ts).
 import { DurableObject } from "cloudflare:workers";
+import type { AdminComment } from "../comment.ts";
 import { Desk, type Moderator, type Rule } from "../desk/tables.ts";
 import type { QueueFilter } from "./ledger.ts";
 import { Ledger } from "./ledger.ts";
@@ -12,6 +14,7 @@ import { type Actor, type EditGrant, type LedgerEntry, Moderation } from "./mode
 import type { Person } from "./person.ts";
 import { excerptOf } from "../notify/webhook.ts";
 import { listPosts } from "../intake/posts.ts";
+import { rebuildConfig, SiteRebuild } from "../publish/deploy-hook.ts";
 import { KV_KEY_SPACING_MS, Publisher } from "../publish/publisher.ts";
 import type { BulkAction, Status } from "../intake/schema.ts";
 import { readAddressKeys } from "../mail/address-seal.ts";
@@ -27,12 +30,13 @@ const SCAN_CURSOR = "scan-cursor";
 const ADDRESSES_SCRUBBED = "addresses-scrubbed";
 
 /**
- * KV's one-write-a-second rule, which the local emulator does not enforce. Only the worker tests lower it (see
- * vitest.config.ts), to run hundreds of actions on one post quickly; the tests of the rule itself use a KV double.
+ * KV_WRITE_SPACING_MS: the gap the publisher keeps between two writes of one KV key. Production KV accepts one write a
+ * second to a key, the default; a KV that allows more (the local emulator) may be given less, as the worker tests do
+ * (vitest.config.ts) to run hundreds of actions on one post quickly.
  */
 function kvSpacingMs(env: Env): number {
-  const configured = Number(env.TEST_KV_WRITE_SPACING_MS);
-  return env.TEST_KV_WRITE_SPACING_MS !== undefined && Number.isFinite(configured) && configured >= 0 ? configured : KV_KEY_SPACING_MS;
+  const configured = Number(env.KV_WRITE_SPACING_MS);
+  return env.KV_WRITE_SPACING_MS !== undefined && Number.isFinite(configured) && configured >= 0 ? configured : KV_KEY_SPACING_MS;
 }
 
 const knownPosts = () => listPosts().map((post) => post.slug);
@@ -40,20 +44,19 @@ const knownPosts = () => listPosts().map((post) => post.slug);
 export class ModerationLedger extends DurableObject<Env> {
   readonly #moderation: Moderation;
   readonly #mail: MailStore;
+  readonly #rebuild: SiteRebuild;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     const ledger = new Ledger(ctx.storage.sql, (closure) => ctx.storage.transactionSync(closure));
     this.#mail = new MailStore(ctx.storage.sql, (closure) => ctx.storage.transactionSync(closure));
+    this.#rebuild = new SiteRebuild(ctx.storage.sql, () => ledger.publicationVersion(), rebuildConfig(env));
     const publisher = new Publisher(ledger, {
       kv: env.COMMENTS,
       spacingMs: kvSpacingMs(env),
       knownPosts,
       now: () => Date.now(),
-      wakeAt: async (at) => {
-        const current = await ctx.storage.getAlarm();
-        if (current === null || at < current) await ctx.storage.setAlarm(at);
-      },
+      wakeAt: (at) => this.#wakeAt(at),
     });
     this.#moderation = new Moderation({
       ledger,
@@ -63,8 +66,12 @@ export class ModerationLedger extends DurableObject<Env> {
       now: () => Date.now(),
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       maxWaitMs: ACTION_MAX_WAIT_MS,
-      // Not awaited: the alarm's write commits with the outbox change of the same step.
-      armAlarm: (at) => void ctx.storage.setAlarm(at),
+      // Not awaited: the alarm's write commits with the outbox change of the same step. Sooner when the change owes
+      // the site a rebuild that is due now, so the hook is asked as soon as the action is done.
+      armAlarm: (at) => {
+        const rebuild = this.#rebuild.nextWake();
+        void ctx.storage.setAlarm(rebuild === null ? at : Math.min(at, rebuild));
+      },
       // An approved reply to a confirmed subscriber's comment queues its notification in the approval's transaction;
       // the alarm, due now, sends it.
       onApproved: (record, emailHash) => {
@@ -93,11 +100,39 @@ export class ModerationLedger extends DurableObject<Env> {
     return this.#moderation.flush();
   }
 
-  /** The publisher's outbox, then the mail outbox; then wakes again for the earliest mail still due. */
+  /**
+   * Sets the alarm for `at` unless it is already set sooner (the publisher and the rebuild share it). An alarm time
+   * already past is the one running now (or about to): it does not stand for the next turn.
+   */
+  async #wakeAt(at: number): Promise<void> {
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || at < current || current <= Date.now()) await this.ctx.storage.setAlarm(at);
+  }
+
+  /**
+   * The three jobs (KV writes, the site rebuild, mail), each setting the alarm again for its own next turn: every change to readers' view also arms the alarm
+   * (the outbox's backstop), so the rebuild it owes is asked for within seconds.
+   */
   async alarm(): Promise<void> {
     await this.#moderation.flush();
+    const next = await this.#rebuild.work();
+    if (next !== null) await this.#wakeAt(next);
     await this.deliverMail().catch((error: unknown) => console.error("mail pass failed", error instanceof Error ? error.message : "unknown error"));
     await this.#wakeForMail();
+  }
+
+  /** The publication version and how far the live site is behind it. */
+  siteStatus() {
+    return this.#rebuild.status();
+  }
+
+  /**
+   * Every approved comment with the publication version they make up, read in one synchronous step: the site build's
+   * source (`GET /api/comments/all`), so the version it reports is exactly the version of the threads it returns.
+   */
+  publishedComments(): { version: number; comments: AdminComment[] } {
+    const ledger = this.#moderation.ledger;
+    return { version: ledger.publicationVersion(), comments: ledger.approvedAll() };
   }
 
   ingest(entry: LedgerEntry, options: { autoApproveReturning?: boolean }) {
@@ -267,9 +302,7 @@ export class ModerationLedger extends DurableObject<Env> {
 
   async #wakeForMail(): Promise<void> {
     const due = this.#mail.nextDue();
-    if (due === null) return;
-    const current = await this.ctx.storage.getAlarm();
-    if (current === null || due < current) await this.ctx.storage.setAlarm(due);
+    if (due !== null) await this.#wakeAt(due);
   }
 
   /**

@@ -9,7 +9,6 @@
 //   v1:inbox:<id>        "this submission is in KV but the ledger could not be told": the reconcile takes it in.
 //   v1:thread:<post>     the published thread: public comments, oldest first (written by publisher.ts only).
 //   v1:counts            { slug: approved count } for the home page (written by publisher.ts only).
-//   v1:deploy-hook       { lastCalledAt, pending }: coalesces the site-rebuild requests (deploy-hook.ts).
 // Any KV failure becomes StoreUnavailableError (503).
 import { StoreUnavailableError } from "../http/errors.ts";
 import type { AdminComment, PublicComment } from "../comment.ts";
@@ -103,16 +102,6 @@ export async function readThread(ns: KVNamespace, post: string): Promise<PublicC
   return (await kv("get", () => ns.get<PublicComment[]>(threadKey(post), { type: "json", cacheTtl: READ_CACHE_TTL_SECONDS }))) ?? [];
 }
 
-/** Several posts' published threads (one KV operation per 100 posts). */
-export async function readThreads(ns: KVNamespace, posts: readonly string[]): Promise<Map<string, PublicComment[]>> {
-  const threads = new Map<string, PublicComment[]>();
-  for (const posts100 of chunk(posts, BULK_GET_MAX)) {
-    const found = await kv("get", () => ns.get<PublicComment[]>(posts100.map(threadKey), "json"));
-    for (const post of posts100) threads.set(post, found.get(threadKey(post)) ?? []);
-  }
-  return threads;
-}
-
 export function writeThread(ns: KVNamespace, post: string, thread: readonly PublicComment[]): Promise<void> {
   return kv("put", () => ns.put(threadKey(post), JSON.stringify(thread)));
 }
@@ -139,20 +128,4 @@ export async function listInbox(ns: KVNamespace): Promise<string[]> {
 
 export function deleteInbox(ns: KVNamespace, id: string): Promise<void> {
   return kv("delete", () => ns.delete(INBOX_PREFIX + id));
-}
-
-const DEPLOY_HOOK_KEY = "v1:deploy-hook";
-
-/** When the site-rebuild hook was last called, and whether a moderation action has happened since. */
-export interface DeployHookState {
-  lastCalledAt: string | null;
-  pending: boolean;
-}
-
-export async function readDeployHookState(ns: KVNamespace): Promise<DeployHookState> {
-  return (await kv("get", () => ns.get<DeployHookState>(DEPLOY_HOOK_KEY, "json"))) ?? { lastCalledAt: null, pending: false };
-}
-
-export function writeDeployHookState(ns: KVNamespace, state: DeployHookState): Promise<void> {
-  return kv("put", () => ns.put(DEPLOY_HOOK_KEY, JSON.stringify(state)));
 }

@@ -6,6 +6,7 @@
 // - passes run one at a time, so a write that started before an action committed has landed before the next
 //   pass derives the value again: once an action has answered, no later write can carry what it removed;
 // - at most `maxWritesPerPass` KV calls a pass (an invocation has 1,000 KV operations), the rest on the next.
+import { hashText } from "./hash.ts";
 import { buildThread } from "./thread.ts";
 import type { Ledger, OutboxKey } from "../ledger/ledger.ts";
 import { deleteComment, putComment, writeCounts, writeThread } from "./kv-store.ts";
@@ -120,18 +121,4 @@ export class Publisher {
     const hash = hashText(value);
     return this.#ledger.lastPublished(key)?.hash === hash ? null : { hash, put };
   }
-}
-
-/** A 53-bit hash (cyrb53): enough to tell whether a published value changed, without storing the value twice. */
-function hashText(text: string): string {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ ch, 2654435761);
-    h2 = Math.imul(h2 ^ ch, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36) + ":" + text.length;
 }

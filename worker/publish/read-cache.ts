@@ -31,7 +31,13 @@ export async function fromCache(key: Request, load: () => Promise<unknown>, defe
   return new Response(body, { headers: CLIENT_HEADERS });
 }
 
-/** Drops the cached copy of a post's thread in this data centre. */
+/** The cache key of every thread at once (`GET /api/comments/all`, the site build's source). */
+export function allThreadsCacheKey(requestUrl: string): Request {
+  return new Request(new URL("/api/comments/all", requestUrl));
+}
+
+/** Drops the cached copies of a post's thread, and of every thread at once, in this data centre. */
 export async function purgeThread(requestUrl: string, post: string): Promise<void> {
   await caches.default.delete(threadCacheKey(requestUrl, post)).catch(() => false);
+  await caches.default.delete(allThreadsCacheKey(requestUrl)).catch(() => false);
 }

@@ -18,12 +18,6 @@ export interface ScanOutcome {
   cursor: string | null;
 }
 
-/**
- * The inbox cron (wrangler.toml [triggers]): every five minutes, so its one KV list stays within the free plan's
- * 1,000 lists a day together with the hourly walk.
- */
-export const INBOX_CRON = "*/5 * * * *";
-
 /** One page of the KV walk costs 1 list, bulk reads of only the unknown records (1 per 100) and 2 ledger calls. */
 export const SCAN_PAGES_PER_CALL = 20;
 

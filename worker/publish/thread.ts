@@ -2,6 +2,7 @@
 // (worker/ledger/moderation.ts) call these with records they read, so the published data is always a function of the
 // records.
 import { renderContent } from "../render/content.ts";
+import { hashText } from "./hash.ts";
 import type { AdminComment, PublicComment } from "../comment.ts";
 
 /**
@@ -11,12 +12,19 @@ import type { AdminComment, PublicComment } from "../comment.ts";
  */
 export function toPublicComment(record: AdminComment): PublicComment {
   const { id, parentId, author, website, body, createdAt } = record;
-  return { id, parentId, author, website, body, content: renderContent(body, record.format), createdAt, ...(record.byBlog ? { byBlog: true } : {}) };
+  const revision = textRevision(body);
+  return { id, parentId, author, website, body, content: renderContent(body, record.format), createdAt, revision, ...(record.byBlog ? { byBlog: true } : {}) };
 }
 
-/** A published comment with its content tree: threads published before there was one are rendered on read. */
+/** The revision readers' pages compare: a hash of the text, so it changes with every edit (an author's or a moderator's). */
+export function textRevision(body: string): string {
+  return hashText(body);
+}
+
+/** A published comment with its content tree and revision: threads published before there were any get them on read. */
 export function withContent(comment: PublicComment): PublicComment {
-  return comment.content ? comment : { ...comment, content: renderContent(comment.body) };
+  if (comment.content && comment.revision) return comment;
+  return { ...comment, content: comment.content ?? renderContent(comment.body), revision: comment.revision ?? textRevision(comment.body) };
 }
 
 /** Oldest first; ties broken by id so the order is stable. */

@@ -2,6 +2,9 @@ import { env, exports } from "cloudflare:workers";
 import { reset } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
 import { MAX_SUBMISSION_BYTES } from "../../../worker/intake/schema.ts";
+import { ledgerOf } from "../../../worker/http/context.ts";
+import { FakeClock, KvDouble } from "../kv-double.ts";
+import { textRevision } from "../../../worker/publish/thread.ts";
 import {
   admin,
   call,
@@ -44,7 +47,7 @@ describe("GET /api/comments", () => {
     const thread = await getThread();
     expect(thread.count).toBe(2);
     expect(thread.comments.map((c) => c.id)).toEqual([first, second]);
-    expect(Object.keys(thread.comments[0]!).sort()).toEqual(["author", "body", "content", "createdAt", "id", "parentId", "website"]);
+    expect(Object.keys(thread.comments[0]!).sort()).toEqual(["author", "body", "content", "createdAt", "id", "parentId", "revision", "website"]);
     expect(thread.comments[0]).toMatchObject({ author: "First", website: "https://first.example", parentId: null });
     expect(new Date(thread.comments[0]!.createdAt).toISOString()).toBe(thread.comments[0]!.createdAt);
   });
@@ -106,7 +109,7 @@ describe("GET /api/comments", () => {
     const old = { id: "old-1", parentId: null, author: "Old", website: null, body: "*still* here", createdAt: "2012-08-23T12:00:00.000Z" };
     await env.COMMENTS.put(`v1:thread:${POST}`, JSON.stringify([old]));
     const [comment] = (await getThread()).comments;
-    expect(comment).toEqual({ ...old, content: [{ tag: "p", attrs: {}, children: [{ tag: "em", attrs: {}, children: ["still"] }, " here"] }] });
+    expect(comment).toEqual({ ...old, content: [{ tag: "p", attrs: {}, children: [{ tag: "em", attrs: {}, children: ["still"] }, " here"] }], revision: textRevision(old.body) });
   });
 
   it("never gives a reader the Author badge, whatever the submission claims", async () => {
@@ -160,6 +163,28 @@ describe("GET /api/comments/all", () => {
     expect(body.posts[POST]).toMatchObject({ count: 0, title: "Local leadership capabilities", comments: [] });
     expect(body.posts[OTHER_POST]).toMatchObject({ count: 1, url: "/posts/system-leadership-matters/" });
     expect(body.posts[OTHER_POST]!.comments.map((c) => c.id)).toEqual([id]);
+  });
+
+  it("says which publication version its threads are, and a later action answers a later version", async () => {
+    const read = async () => (await (await call("/api/comments/all")).json()) as { version: number; posts: Record<string, { comments: Array<{ id: string }> }> };
+    const id = await createApproved();
+    const before = await read();
+    expect(before.posts[POST]!.comments.map((c) => c.id)).toContain(id);
+    expect((await admin(`/comments/${id}`, { method: "DELETE" })).status).toBe(204);
+    const after = await read();
+    expect(after.version).toBe(before.version + 1);
+    expect(after.posts[POST]!.comments.map((c) => c.id)).not.toContain(id);
+  });
+
+  it("returns the threads of the version it names even while KV still serves an older copy", async () => {
+    const id = await createApproved({ post: OTHER_POST });
+    // A KV that shows nothing written in the last minute, as a far location may: the answer must not depend on it.
+    const stale = new KvDouble(new FakeClock(), () => 60_000);
+    const response = await call("/api/comments/all", {}, { COMMENTS: stale.binding }, "https://far-away.example");
+    const body = (await response.json()) as { version: number; posts: Record<string, { comments: Array<{ id: string }> }> };
+    expect(body.version).toBe(await ledgerOf(env).publishedComments().then((published) => published.version));
+    expect(body.posts[OTHER_POST]!.comments.map((c) => c.id)).toContain(id);
+    expect(stale.calls.get).toBe(0);
   });
 });
 

@@ -1,132 +1,219 @@
-import { env } from "cloudflare:workers";
-import { createExecutionContext, createScheduledController, reset, waitOnExecutionContext } from "cloudflare:test";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { DEPLOY_HOOK_CRON, flushPendingRebuild, hookRequest, requestSiteRebuild } from "../../../worker/publish/deploy-hook.ts";
-import worker from "../../../worker/index.ts";
-import { readDeployHookState } from "../../../worker/publish/kv-store.ts";
-import { buildActionUrls } from "../../../worker/desk/action-links.ts";
-import { admin, call, submit, validComment, type Vars } from "../helpers.ts";
+// The site rebuild owed after readers' view changed (worker/publish/deploy-hook.ts), run on a real ledger's SQLite
+// storage with a KV double and a fake clock; the hook and the live site are a recorded stand-in fetch.
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { hookRequest, type RebuildConfig, SiteRebuild } from "../../../worker/publish/deploy-hook.ts";
+import { FakeClock, KvDouble } from "../kv-double.ts";
+import { type LedgerRig, pendingRecord, withLedger } from "../ledger-harness.ts";
 
-const HOOK = "https://api.cloudflare.example/pages/webhooks/deploy_hooks/abc";
-const HOOK_VARS: Vars = { DEPLOY_HOOK_URL: HOOK };
+const HOOK = "https://api.github.example/repos/o/r/dispatches";
+const SITE = "https://blog.example.org";
+const HOUR = 60 * 60 * 1000;
 
-let hookCalls: string[];
-let hookStatus: number;
-beforeEach(() => {
-  hookCalls = [];
-  hookStatus = 200;
-  vi.spyOn(globalThis, "fetch").mockImplementation(async (input) => {
-    const url = input instanceof Request ? input.url : String(input);
-    hookCalls.push(url);
-    if (hookStatus === 0) throw new TypeError("network down");
-    return new Response("{}", { status: hookStatus });
-  });
-});
-afterEach(async () => {
+afterEach(() => {
   vi.restoreAllMocks();
-  await reset();
 });
 
-async function pendingIds(count: number): Promise<string[]> {
-  const ids: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const response = await submit(validComment({ author: `Reader ${i}` }));
-    ids.push(((await response.json()) as { id: string }).id);
-  }
-  return ids;
+/** A stand-in for the hook and the live site: the hook answers `hookStatus` (0: unreachable), the site `liveVersion`. */
+function standIn() {
+  const state = { hookStatus: 204, liveVersion: 0, hookCalls: [] as Array<{ at: number; body: { client_payload: { version: number } }; headers: Headers }>, siteChecks: 0 };
+  const clock = new FakeClock();
+  const fetchImpl = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const url = String(input instanceof Request ? input.url : input);
+    if (url === HOOK) {
+      state.hookCalls.push({ at: clock.now(), body: JSON.parse(String(init?.body)), headers: new Headers(init?.headers) });
+      if (state.hookStatus === 0) throw new TypeError("network connection lost");
+      return new Response(null, { status: state.hookStatus });
+    }
+    if (url.startsWith(`${SITE}/comments-version.json`)) {
+      state.siteChecks++;
+      return Response.json({ version: state.liveVersion, builtAt: new Date(clock.now()).toISOString() });
+    }
+    return new Response("not found", { status: 404 });
+  };
+  return { state, clock, fetchImpl };
 }
 
-const hookEnv = (vars: Vars = {}) => ({ ...env, ...HOOK_VARS, ...vars }) as Env;
+function rebuildOf(rig: LedgerRig, fetchImpl: typeof fetch, overrides: Partial<RebuildConfig> = {}): SiteRebuild {
+  const config: RebuildConfig = { hookUrl: HOOK, authorization: undefined, siteUrl: SITE, intervalMs: 60_000, fetch: fetchImpl, now: rig.clock.now, ...overrides };
+  return new SiteRebuild(rig.sql, () => rig.ledger.publicationVersion(), config);
+}
 
-describe("the site rebuild after moderation (DEPLOY_HOOK_URL)", () => {
-  it("asks once for a burst of approvals, rejections and deletions", async () => {
-    const ids = await pendingIds(4);
-    expect((await admin(`/comments/${ids[0]}/approve`, { method: "POST" }, HOOK_VARS)).status).toBe(200);
-    expect((await admin(`/comments/${ids[1]}/approve`, { method: "POST" }, HOOK_VARS)).status).toBe(200);
-    expect((await admin(`/comments/${ids[2]}/reject`, { method: "POST" }, HOOK_VARS)).status).toBe(200);
-    expect((await admin(`/comments/${ids[3]}`, { method: "DELETE" }, HOOK_VARS)).status).toBe(204);
-    expect(hookCalls).toEqual([HOOK]);
-    expect((await readDeployHookState(env.COMMENTS)).pending).toBe(true);
+/** Runs the rebuild's alarm turns until `until`, moving the clock to each; returns how many turns ran. */
+async function runUntil(rebuild: SiteRebuild, clock: FakeClock, until: number): Promise<number> {
+  let turns = 0;
+  for (let next = rebuild.nextWake(); next !== null && next <= until; turns++) {
+    clock.set(next);
+    next = await rebuild.work();
+  }
+  return turns;
+}
+
+async function approveOne(rig: LedgerRig): Promise<string> {
+  const record = pendingRecord();
+  await rig.moderation.ingest({ record, emailHash: null });
+  await rig.moderation.setStatus(record.id, "approved", "ada");
+  return record.id;
+}
+
+describe("the publication version", () => {
+  it("advances with each change readers may see, and not with one they cannot", async () => {
+    const clock = new FakeClock();
+    await withLedger(new KvDouble(clock).binding, async (rig) => {
+      const { moderation, ledger } = rig;
+      expect(ledger.publicationVersion()).toBe(0);
+      const pending = pendingRecord();
+      await moderation.ingest({ record: pending, emailHash: null });
+      await moderation.setStatus(pending.id, "rejected", "ada");
+      expect(ledger.publicationVersion()).toBe(0);
+
+      const id = await approveOne(rig);
+      expect(ledger.publicationVersion()).toBe(1);
+      await moderation.edit(id, "Fixed by a moderator.", "ada");
+      expect(ledger.publicationVersion()).toBe(2);
+      await moderation.setStatus(id, "spam", "ada");
+      expect(ledger.publicationVersion()).toBe(3);
+      await moderation.setStatus(id, "approved", "ada");
+      await moderation.remove(id, "ada");
+      expect(ledger.publicationVersion()).toBe(5);
+
+      const imported = pendingRecord({ status: "approved", moderatedAt: "2026-11-02T00:00:00.000Z" });
+      await moderation.importEntries([{ record: imported, emailHash: null }], "ada");
+      expect(ledger.publicationVersion()).toBe(6);
+    }, { clock });
   });
 
-  it("is asked after a one-click link's action, and never for a change of moderators or rules", async () => {
-    const json = (body: unknown): RequestInit => ({ method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-    expect((await admin("/moderators", json({ name: "Ada" }), HOOK_VARS)).status).toBe(201);
-    expect((await admin("/rules", json({ kind: "word", value: "casino" }), HOOK_VARS)).status).toBe(201);
-    expect(hookCalls).toEqual([]);
-    const [id] = await pendingIds(1);
-    const links = (await buildActionUrls({ LINK_SECRET: "s", MODERATOR_TOKEN: "t" } as unknown as Env, "https://comments.example", id!))!;
-    const response = await call(new URL(links.approveUrl).pathname, { method: "POST" }, { ...HOOK_VARS, LINK_SECRET: "s" });
-    expect(response.status).toBe(200);
-    expect(hookCalls).toEqual([HOOK]);
+  it("advances with an author's edit and delete of an approved comment", async () => {
+    const clock = new FakeClock();
+    await withLedger(new KvDouble(clock).binding, async (rig) => {
+      const { moderation, ledger } = rig;
+      const record = pendingRecord();
+      await moderation.ingestEditable({ record, emailHash: null }, {}, { tokenHash: "h", until: clock.now() + 900_000 });
+      await moderation.setStatus(record.id, "approved", "ada");
+      const approved = ledger.publicationVersion();
+      await moderation.editByAuthor(record.id, "h", "Second thoughts.", { keepApproval: true });
+      expect(ledger.publicationVersion()).toBe(approved + 1);
+      await moderation.removeByAuthor(record.id, "h");
+      expect(ledger.publicationVersion()).toBe(approved + 2);
+    }, { clock });
+  });
+});
+
+describe("SiteRebuild", () => {
+  it("owes nothing, and calls nothing, when no hook is configured", async () => {
+    const { state, clock, fetchImpl } = standIn();
+    await withLedger(new KvDouble(clock).binding, async (rig) => {
+      await approveOne(rig);
+      const rebuild = rebuildOf(rig, fetchImpl, { hookUrl: undefined });
+      expect(rebuild.nextWake()).toBeNull();
+      expect(await rebuild.work()).toBeNull();
+      expect(rebuild.status()).toMatchObject({ hook: false, version: 1, owedVersion: null });
+      expect(state.hookCalls).toHaveLength(0);
+    }, { clock });
   });
 
-  it("asks again from the cron for what came after the call, once the interval has passed", async () => {
-    const [first, second] = await pendingIds(2);
-    await admin(`/comments/${first}/approve`, { method: "POST" }, HOOK_VARS);
-    await admin(`/comments/${second}/approve`, { method: "POST" }, HOOK_VARS);
-    expect(hookCalls).toHaveLength(1);
-
-    await flushPendingRebuild(hookEnv(), new Date(Date.now() + 10_000));
-    expect(hookCalls).toHaveLength(1);
-    await flushPendingRebuild(hookEnv(), new Date(Date.now() + 61_000));
-    expect(hookCalls).toHaveLength(2);
-    await flushPendingRebuild(hookEnv(), new Date(Date.now() + 200_000));
-    expect(hookCalls).toHaveLength(2);
+  it("asks for the rebuild at once with the owed version, and asks once for a burst of approvals", async () => {
+    const { state, clock, fetchImpl } = standIn();
+    await withLedger(new KvDouble(clock).binding, async (rig) => {
+      const rebuild = rebuildOf(rig, fetchImpl);
+      await approveOne(rig);
+      await runUntil(rebuild, clock, clock.now());
+      await approveOne(rig);
+      await approveOne(rig);
+      await runUntil(rebuild, clock, clock.now() + 30_000);
+      expect(state.hookCalls.map((call) => call.body)).toEqual([{ event_type: "comments-changed", client_payload: { version: 1 } }]);
+      expect(rebuild.status()).toMatchObject({ version: 3, owedVersion: 3, attempts: 1, lastError: null });
+    }, { clock });
   });
 
-  it("runs the flush from the every-minute cron", async () => {
-    const [id] = await pendingIds(1);
-    await admin(`/comments/${id}/approve`, { method: "POST" }, { ...HOOK_VARS, DEPLOY_HOOK_MIN_INTERVAL_SECONDS: "3600" });
-    await requestSiteRebuild(hookEnv({ DEPLOY_HOOK_MIN_INTERVAL_SECONDS: "0" }));
-    expect(hookCalls).toHaveLength(2);
-    await admin(`/comments/${id}/reject`, { method: "POST" }, { ...HOOK_VARS, DEPLOY_HOOK_MIN_INTERVAL_SECONDS: "3600" });
-    expect(hookCalls).toHaveLength(2);
-    const ctx = createExecutionContext();
-    await worker.scheduled!(createScheduledController({ cron: DEPLOY_HOOK_CRON }), hookEnv({ DEPLOY_HOOK_MIN_INTERVAL_SECONDS: "0" }), ctx);
-    await waitOnExecutionContext(ctx);
-    expect(hookCalls).toHaveLength(3);
+  it("with the hook failing, calls it at most 10 times in the first hour, never writes to KV, and says why in its status", async () => {
+    const { state, clock, fetchImpl } = standIn();
+    state.hookStatus = 0;
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    const kv = new KvDouble(clock);
+    await withLedger(kv.binding, async (rig) => {
+      await approveOne(rig);
+      await rig.runAlarmsUntil(clock.now() + 10_000);
+      const kvCalls = { ...kv.calls };
+      const start = clock.now();
+      const rebuild = rebuildOf(rig, fetchImpl);
+      await runUntil(rebuild, clock, start + HOUR);
+      expect(state.hookCalls.length).toBeGreaterThanOrEqual(5);
+      expect(state.hookCalls.length).toBeLessThanOrEqual(10);
+      // The waits double: each gap at least the one before.
+      const gaps = state.hookCalls.slice(1).map((call, i) => call.at - state.hookCalls[i]!.at);
+      expect(gaps).toEqual([...gaps].sort((a, b) => a - b));
+      expect(kv.calls).toEqual(kvCalls);
+      const status = rebuild.status();
+      expect(status).toMatchObject({ hook: true, version: 1, liveVersion: 0, owedVersion: 1, attempts: state.hookCalls.length });
+      expect(status.lastError).toContain("the deploy hook could not be reached");
+      expect(Date.parse(status.owedSince!)).toBe(start);
+    }, { clock });
   });
 
-  it("never fails the moderation action when the hook fails, and leaves the rebuild owed", async () => {
-    hookStatus = 0;
-    const [id] = await pendingIds(1);
-    const response = await admin(`/comments/${id}/approve`, { method: "POST" }, HOOK_VARS);
-    expect(response.status).toBe(200);
-    expect(hookCalls).toHaveLength(1);
-    expect((await readDeployHookState(env.COMMENTS)).pending).toBe(true);
-
-    hookStatus = 200;
-    await flushPendingRebuild(hookEnv(), new Date(Date.now() + 61_000));
-    expect(hookCalls).toHaveLength(2);
-    expect((await readDeployHookState(env.COMMENTS)).pending).toBe(false);
+  it("clears the owed rebuild once the live site reports the owed version", async () => {
+    const { state, clock, fetchImpl } = standIn();
+    await withLedger(new KvDouble(clock).binding, async (rig) => {
+      const rebuild = rebuildOf(rig, fetchImpl);
+      await approveOne(rig);
+      await runUntil(rebuild, clock, clock.now());
+      expect(state.hookCalls).toHaveLength(1);
+      state.liveVersion = 1;
+      await runUntil(rebuild, clock, clock.now() + HOUR);
+      expect(state.hookCalls).toHaveLength(1);
+      expect(state.siteChecks).toBe(1);
+      expect(rebuild.nextWake()).toBeNull();
+      expect(rebuild.status()).toMatchObject({ version: 1, liveVersion: 1, owedVersion: null, attempts: 0, lastError: null });
+    }, { clock });
   });
 
-  it("is not asked for reads, for failed actions, or when no hook is configured", async () => {
-    const [id] = await pendingIds(1);
-    await admin("/comments?status=pending", {}, HOOK_VARS);
-    await admin("/comments/nope/approve", { method: "POST" }, HOOK_VARS);
-    await admin(`/comments/${id}/approve`, { method: "POST" });
-    expect(hookCalls).toEqual([]);
+  it("asks again while the live site reports an older version than the one owed", async () => {
+    const { state, clock, fetchImpl } = standIn();
+    await withLedger(new KvDouble(clock).binding, async (rig) => {
+      const rebuild = rebuildOf(rig, fetchImpl);
+      await approveOne(rig);
+      await runUntil(rebuild, clock, clock.now());
+      await approveOne(rig);
+      state.liveVersion = 1;
+      await runUntil(rebuild, clock, clock.now() + 60_000);
+      expect(state.hookCalls.map((call) => call.body)).toEqual([
+        { event_type: "comments-changed", client_payload: { version: 1 } },
+        { event_type: "comments-changed", client_payload: { version: 2 } },
+      ]);
+      expect(rebuild.status()).toMatchObject({ liveVersion: 1, owedVersion: 2 });
+    }, { clock });
+  });
+});
+
+describe("SiteRebuild while changes keep coming", () => {
+  it("keeps to the first wait as long as the live site reaches each version it was asked for", async () => {
+    const { state, clock, fetchImpl } = standIn();
+    await withLedger(new KvDouble(clock).binding, async (rig) => {
+      const rebuild = rebuildOf(rig, fetchImpl);
+      await approveOne(rig);
+      await runUntil(rebuild, clock, clock.now());
+      for (let round = 0; round < 4; round++) {
+        // The build for what was asked is out by the next check, but a new change is already owed.
+        state.liveVersion = state.hookCalls.at(-1)!.body.client_payload.version;
+        await approveOne(rig);
+        await runUntil(rebuild, clock, clock.now() + 60_000);
+      }
+      expect(state.hookCalls.map((call) => call.body.client_payload.version)).toEqual([1, 2, 3, 4, 5]);
+      const gaps = state.hookCalls.slice(1).map((call, i) => call.at - state.hookCalls[i]!.at);
+      expect(gaps.every((gap) => gap <= 60_000)).toBe(true);
+      expect(rebuild.status().attempts).toBeLessThanOrEqual(1);
+    }, { clock });
   });
 });
 
 describe("hookRequest", () => {
-  it("posts the repository_dispatch event GitHub needs, with no Authorization header unless one is configured", () => {
-    const request = hookRequest(hookEnv());
-    expect(JSON.parse(String(request.body))).toEqual({ event_type: "comments-changed" });
+  it("posts the repository_dispatch event GitHub needs, with the version, and no Authorization header unless configured", () => {
+    const request = hookRequest(undefined, 7);
+    expect(JSON.parse(String(request.body))).toEqual({ event_type: "comments-changed", client_payload: { version: 7 } });
     expect(request.headers).toMatchObject({ "content-type": "application/json", "user-agent": "leadership-academy-comments" });
     expect(request.headers).not.toHaveProperty("authorization");
   });
 
-  it("sends DEPLOY_HOOK_AUTHORIZATION as the Authorization header", async () => {
-    const seen: Headers[] = [];
-    vi.mocked(fetch).mockImplementation(async (input, init) => {
-      seen.push(new Headers(init?.headers));
-      return new Response(null, { status: 204 });
-    });
-    await requestSiteRebuild(hookEnv({ DEPLOY_HOOK_AUTHORIZATION: "Bearer github_pat_x" }));
-    expect(seen).toHaveLength(1);
-    expect(seen[0]?.get("authorization")).toBe("Bearer github_pat_x");
+  it("sends the configured authorization as the Authorization header", () => {
+    expect(new Headers(hookRequest("Bearer github_pat_x", 1).headers).get("authorization")).toBe("Bearer github_pat_x");
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { AdminComment } from "../../../worker/publish/kv-store.ts";
-import { buildThread, toPublicComment, withContent } from "../../../worker/publish/thread.ts";
+import { buildThread, textRevision, toPublicComment, withContent } from "../../../worker/publish/thread.ts";
 
 function record(id: string, overrides: Partial<AdminComment> = {}): AdminComment {
   return {
@@ -13,8 +13,14 @@ describe("toPublicComment", () => {
   it("keeps only what readers may see", () => {
     expect(toPublicComment(record("a", { website: "https://a.example" }))).toEqual({
       id: "a", parentId: null, author: "A", website: "https://a.example", body: "B",
-      content: [{ tag: "p", attrs: {}, children: ["B"] }], createdAt: "2026-01-01T00:00:00.000Z",
+      content: [{ tag: "p", attrs: {}, children: ["B"] }], createdAt: "2026-01-01T00:00:00.000Z", revision: textRevision("B"),
     });
+  });
+
+  it("gives each comment a revision that changes with its text, and only with its text", () => {
+    const revision = toPublicComment(record("a")).revision;
+    expect(toPublicComment(record("a", { author: "Other" })).revision).toBe(revision);
+    expect(toPublicComment(record("a", { body: "B, edited" })).revision).not.toBe(revision);
   });
 
   it("renders the text as Markdown, or as WordPress HTML for a comment imported in that format", () => {

@@ -3,8 +3,7 @@
 // performs the action once, audited under the link's moderator; a second use answers 410.
 import { Hono } from "hono";
 import { ACTION_PAGE_CSP, type LinkClaims, renderActionPage, verifyLink } from "../../desk/action-links.ts";
-import { type AppContext, type AppEnv, callLedger, runAfterResponse } from "../context.ts";
-import { requestSiteRebuild } from "../../publish/deploy-hook.ts";
+import { type AppContext, type AppEnv, callLedger } from "../context.ts";
 import { notFound } from "../errors.ts";
 import { purgeThread } from "../../publish/read-cache.ts";
 
@@ -67,6 +66,5 @@ act.post("/:token", async (c) => {
   if (outcome.refused === "revoked") return revokedPage(c);
   if (!outcome.record) return page(c, 404, { title: "This comment is gone", message: "It was deleted." });
   await purgeThread(c.req.url, outcome.record.post);
-  if (c.env.DEPLOY_HOOK_URL) runAfterResponse(c, "deploy hook", () => requestSiteRebuild(c.env));
   return page(c, 200, { title: "Done", message: `The comment is now ${outcome.record.status}.` });
 });

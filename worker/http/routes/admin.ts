@@ -5,9 +5,8 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { requireModerator } from "../../desk/auth.ts";
 import type { AdminComment } from "../../comment.ts";
-import { type AppContext, type AppEnv, callLedger, mediaType, readJsonBody, runAfterResponse } from "../context.ts";
+import { type AppContext, type AppEnv, callLedger, mediaType, readJsonBody } from "../context.ts";
 import { ApiError, badRequest, invalidFields, notFound } from "../errors.ts";
-import { requestSiteRebuild } from "../../publish/deploy-hook.ts";
 import { deriveImportId, hashEmail } from "../../intake/ids.ts";
 import { type LedgerEntry, STALE_MESSAGE } from "../../ledger/moderation.ts";
 import { findPost, listPosts } from "../../intake/posts.ts";
@@ -29,16 +28,6 @@ admin.use("*", async function noStore(c, next) {
   await next();
   c.header("Cache-Control", "no-store");
 });
-// Every successful change to comments (approve, reject, spam, delete, edit, reply, import, rebuild) may change what
-// the static pages show.
-admin.use("*", async function rebuildSiteAfterChange(c, next) {
-  await next();
-  // Changes to moderators, rules and mail settings change nothing readers see: no rebuild for them. A person's export
-  // changes nothing either, and their erasure asks for its own rebuild (person.ts), only when it erased something.
-  if (c.req.method !== "GET" && c.res.ok && c.env.DEPLOY_HOOK_URL && !/^\/api\/admin\/(moderators|rules|person|mail)(\/|$)/.test(c.req.path)) {
-    runAfterResponse(c, "deploy hook", () => requestSiteRebuild(c.env));
-  }
-});
 
 /** The `:id` path parameter; anything that is not a valid id is an unknown comment (404). */
 function commentId(c: AppContext): string {
@@ -53,6 +42,10 @@ const actor = (c: AppContext) => c.get("moderator").name;
 admin.route("/", desk);
 admin.route("/person", person);
 admin.route("/mail", adminMail);
+
+// How far the static site is behind what readers of the live thread see: the ledger's publication version, the
+// version the live site last reported, and the owed rebuild's attempts and last error (publish/deploy-hook.ts).
+admin.get("/status", async (c) => c.json(await callLedger(c.env, (ledger) => ledger.siteStatus())));
 
 /** `?cursor=` as the list hands it out: the last comment's createdAt and id. */
 const CURSOR = /^(\d{4}-\d{2}-\d{2}T[\d:.]+Z)\|([A-Za-z0-9_-]{1,64})$/;
@@ -100,9 +93,10 @@ admin.post("/comments/bulk", async (c) => {
 
 admin.get("/comments/:id", async (c) => {
   const id = commentId(c);
-  const record = await callLedger(c.env, (ledger) => ledger.getComment(id));
+  const [record, revision] = await callLedger(c.env, (ledger) => Promise.all([ledger.getComment(id), ledger.commentRevision(id)]));
   if (!record) throw unknownComment();
-  return c.json({ comment: record, postTitle: findPost(record.post)?.title ?? null });
+  // `revision`: the text's revision, which an approval may name (`?revision=`) so it approves only this text.
+  return c.json({ comment: record, postTitle: findPost(record.post)?.title ?? null, revision });
 });
 
 /** `?revision=`: the revision of the text the moderator read (the list gives it); absent: no check. */

@@ -8,7 +8,6 @@ import { invalidFields } from "../errors.ts";
 import { hashEmail } from "../../intake/ids.ts";
 import { PersonSchema, validate } from "../../intake/schema.ts";
 import type { Person } from "../../ledger/person.ts";
-import { requestSiteRebuild } from "../../publish/deploy-hook.ts";
 import { purgeThread } from "../../publish/read-cache.ts";
 import { drainInbox, unknownRecordsOf } from "../../publish/reconcile.ts";
 
@@ -25,14 +24,12 @@ async function personOf(c: AppContext): Promise<Person> {
 }
 
 /**
- * THE ONE PLACE an erasure tells readers' copies that they changed: the edge cache of each post's thread here, and
- * the static site through the deploy hook. The ledger has already republished the KV threads. When the publication
- * version lands, this is where the erasure advances it instead of calling the hook itself.
+ * After an erasure: the edge's copies of the changed threads (and of every thread, the build's source) are purged
+ * here. The static site needs nothing from this route: the erasure advanced the ledger's publication version in its
+ * own step, and the ledger's alarm asks for the rebuild until the live site reports that version.
  */
-async function readersViewChanged(c: AppContext, posts: readonly string[]): Promise<void> {
-  if (posts.length === 0) return;
+async function purgeErasedThreads(c: AppContext, posts: readonly string[]): Promise<void> {
   for (const post of posts) await purgeThread(c.req.url, post);
-  if (c.env.DEPLOY_HOOK_URL) runAfterResponse(c, "deploy hook", () => requestSiteRebuild(c.env));
 }
 
 person.post("/export", async (c) => {
@@ -46,6 +43,6 @@ person.post("/erase", async (c) => {
   await drainInbox(c.env);
   const kvOnly = await unknownRecordsOf(c.env, target.emailHash);
   const receipt = await callLedger(c.env, (ledger) => ledger.erasePerson(target, kvOnly, c.get("moderator").name));
-  await readersViewChanged(c, receipt.posts);
+  await purgeErasedThreads(c, receipt.posts);
   return c.json(receipt);
 });
