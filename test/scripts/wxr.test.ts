@@ -222,7 +222,7 @@ describe("a WordPress theme-unit-test export", () => {
     expect(html).toContain("<blockquote><p>So we changed the order.");
     // The renderer keeps code's lines (not their indentation) and a table's rows as lines of text.
     expect(html).toContain("<code>every Monday:<br>print the three charts<br>");
-    expect(html).toContain("<p>Handovers on time61%88%</p>");
+    expect(html).toContain("<p>Handovers on time | 61% | 88%</p>");
     expect(html).not.toMatch(/<h[1-6]|<table|<td|<th/);
     expect(html).toContain("The end.</p>");
   });

@@ -75,6 +75,14 @@ export function renderWordPressHtml(html: string): MarkupElement[] {
     else if (BREAKS.test(name)) {
       closeInline();
       append(BREAK);
+    } else if (/^t[dh]$/.test(name)) {
+      // A table is not kept, but a row stays one line with its cells apart: "Handovers on time | 61% | 88%".
+      // The line breaks between cells in the source are layout, not the commenter's: they would become <br>s.
+      const cells = top().children;
+      const previous = cells.at(-1);
+      if (typeof previous === "string") cells[cells.length - 1] = previous.trimEnd();
+      const before = cells.at(-1);
+      if (before !== undefined && before !== BREAK && before !== "") append(" | ");
     } else if (stack.length > MAX_HTML_NESTING) {
       // Too deep: the tag is dropped, its text kept.
     } else if (name === "li") {

@@ -41,6 +41,12 @@ describe("renderWordPressHtml", () => {
     expect(html("<h2>Heading</h2><table><tr><td>cell</td></tr></table>text")).toBe("<p>Heading</p><p>cell</p><p>text</p>");
   });
 
+  it("keeps a table's rows as lines of text with their cells apart", () => {
+    expect(html("<table>\n<tr><th>Measure</th><th>2012</th></tr>\n<tr><td>Handovers on time</td>\n<td>61%</td><td><em>88%</em></td></tr>\n</table>")).toBe(
+      "<p>Measure | 2012</p><p>Handovers on time | 61% | <em>88%</em></p>",
+    );
+  });
+
   it("decodes entities into text that is never parsed again", () => {
     expect(html("&lt;script&gt;alert(1)&lt;/script&gt; &amp;amp; &#8211; &#x2014; &bogus;")).toBe("<p>&#60;script&#62;alert(1)&#60;/script&#62; &#38;amp; – — &#38;bogus;</p>");
   });
