@@ -29,7 +29,7 @@ describe("docs/privacy.md", () => {
 
   it("states the inbox cron's schedule as wrangler.toml has it", () => {
     const crons = /crons\s*=\s*\[([^\]]*)\]/.exec(read("wrangler.toml"))![1]!;
-    const inbox = /INBOX_CRON = "([^"]+)"/.exec(read("worker/publish/reconcile.ts"))![1]!;
+    const inbox = /"([^"]+)": "inbox"/.exec(read("worker/schedules.ts"))![1]!;
     expect(crons).toContain(`"${inbox}"`);
     expect(read("docs/privacy.md")).toContain(`\`${inbox}\``);
   });

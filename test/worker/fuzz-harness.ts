@@ -26,7 +26,7 @@ const BASE = "https://fuzz.example";
 const ALLOWED_ORIGINS = ["http://localhost:8080", "http://127.0.0.1:8080"];
 const EXACT_TYPES = new Set(["application/json", "text/html; charset=UTF-8", "text/javascript; charset=utf-8", "text/css; charset=utf-8"]);
 export const REDIRECTS = new Set([`${SITE}/`, ...listPosts().map((p) => `${SITE}${p.url}#comment-submitted`)]);
-const PUBLIC_FIELDS = "author,body,content,createdAt,id,parentId,website";
+const PUBLIC_FIELDS = "author,body,content,createdAt,id,parentId,revision,website";
 
 // The store every property starts from: one comment in each state, with markers that must never reach the public.
 export const SEED_COMMENTS = [

@@ -5,7 +5,7 @@ import { ledgerOf } from "../../worker/http/context.ts";
 import { listPosts } from "../../worker/intake/posts.ts";
 import { ImportItemSchema, validate } from "../../worker/intake/schema.ts";
 import type { AdminComment, CommentMeta, PublicComment } from "../../worker/publish/kv-store.ts";
-import { buildThread } from "../../worker/publish/thread.ts";
+import { buildThread, textRevision } from "../../worker/publish/thread.ts";
 import { CONTENT_TAGS, type MarkupNode } from "../../client/markup.ts";
 import { renderContent } from "../../worker/render/content.ts";
 
@@ -25,7 +25,7 @@ export interface StoreSnapshot {
 
 const RECORD_KEYS = ["author", "body", "createdAt", "email", "id", "moderatedAt", "parentId", "post", "status", "website"];
 const OPTIONAL_RECORD_KEYS = ["format", "byBlog"];
-const PUBLIC_KEYS = "author,body,content,createdAt,id,parentId,website";
+const PUBLIC_KEYS = "author,body,content,createdAt,id,parentId,revision,website";
 const CONTENT_ATTRIBUTES: Record<string, string[]> = { a: ["href", "rel"], abbr: ["title"], ol: ["start"] };
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const CONTROL = /[\u0000-\u001F\u007F-\u009F]/;
@@ -117,6 +117,7 @@ export function safetyProblems(store: StoreSnapshot): string[] {
       else if (record.post !== post) problems.push(`thread ${post} shows ${shown.id} of post ${record.post}`);
       else if (Object.keys(shown).sort().join() !== (record.byBlog ? `${PUBLIC_KEYS},byBlog`.split(",").sort().join() : PUBLIC_KEYS)
         || shown.author !== record.author || shown.body !== record.body || shown.website !== record.website
+        || shown.revision !== textRevision(record.body)
         || JSON.stringify(shown.content) !== JSON.stringify(renderContent(record.body, record.format))) {
         problems.push(`thread ${post} shows ${shown.id} differently from its record`);
       } else problems.push(...contentProblems(shown.content ?? []).map((p) => `thread ${post} shows ${shown.id} with ${p}`));

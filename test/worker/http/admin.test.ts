@@ -3,6 +3,7 @@ import { reset } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
 import { writeThread } from "../../../worker/publish/kv-store.ts";
 import { IMPORT_BODY_MAX } from "../../../worker/intake/schema.ts";
+import { textRevision } from "../../../worker/publish/thread.ts";
 import { admin, call, createApproved, createPending, getThread, OTHER_POST, POST, SITE } from "../helpers.ts";
 
 afterEach(() => reset());
@@ -160,6 +161,7 @@ describe("POST /api/admin/import", () => {
       {
         id: "wp-1", parentId: null, author: "Dr Richard Jones", website: null, body: legacyReply.body,
         content: [{ tag: "p", attrs: {}, children: [legacyReply.body] }], createdAt: legacyReply.createdAt,
+        revision: textRevision(legacyReply.body),
       },
     ]);
     expect((await list()).comments[0]).toMatchObject({ status: "approved", email: null, moderatedAt: expect.any(String) });
