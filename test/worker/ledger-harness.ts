@@ -1,4 +1,4 @@
-// Runs the moderation ledger (worker/ledger/ledger.ts, worker/ledger/moderation.ts,
+// Runs the moderation ledger (worker/ledger/: ledger.ts and its actions, moderation.ts being the whole set;
 // worker/publish/publisher.ts) on a real Durable Object's SQLite storage,
 // but with a KV binding and a clock the test controls, and its wake-ups (the alarm) driven by the test.
 import { env } from "cloudflare:workers";

@@ -5,7 +5,7 @@
 // moderators and rules are audited here, each in one transaction.
 import type { AdminComment, LedgerStatus } from "../comment.ts";
 import type { AuditDraft, AuditEntry, Moderator, ModeratorListing, Rule } from "../desk-shapes.ts";
-import { createTables } from "../ledger/ledger.ts";
+import { createTables } from "../ledger/outbox.ts";
 import type { ModeratorRole, RuleAction, RuleKind } from "../intake/schema.ts";
 
 export type { AuditDraft, AuditEntry, Moderator, ModeratorListing, Rule } from "../desk-shapes.ts";

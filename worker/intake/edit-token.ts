@@ -1,6 +1,6 @@
 // "Take it back": for a short while after sending a comment, its author may edit or delete it. The 202
 // answer carries an edit token, a bearer secret that lives only in the author's browser; the ledger keeps only its
-// SHA-256 hash with a deadline (worker/ledger/ledger.ts, `edit_grants`). Isso gives 15 minutes, Remark42 five; we give
+// SHA-256 hash with a deadline (worker/ledger/edit-grants.ts, `edit_grants`). Isso gives 15 minutes, Remark42 five; we give
 // 15.
 import type { AppContext } from "../http/context.ts";
 import { ApiError } from "../http/errors.ts";

@@ -10,7 +10,9 @@ import type { AdminComment } from "../comment.ts";
 import { Desk, type Moderator, type Rule } from "../desk/tables.ts";
 import type { QueueFilter } from "./ledger.ts";
 import { Ledger } from "./ledger.ts";
-import { type Actor, type EditGrant, type LedgerEntry, Moderation } from "./moderation.ts";
+import type { Actor, LedgerEntry } from "./actions.ts";
+import type { EditGrant } from "./author-actions.ts";
+import { Moderation } from "./moderation.ts";
 import type { Person } from "./person.ts";
 import { excerptOf } from "../notify/webhook.ts";
 import { listPosts } from "../intake/posts.ts";
@@ -95,11 +97,7 @@ export class ModerationLedger extends DurableObject<Env> {
     });
   }
 
-  /** Works whatever the outbox still holds (the hourly reconcile's safety net, beside the alarm). */
-  flushOutbox(): Promise<void> {
-    return this.#moderation.flush();
-  }
-
+  // Internal: the alarm and its wake-ups.
   /**
    * Sets the alarm for `at` unless it is already set sooner (the publisher and the rebuild share it). An alarm time
    * already past is the one running now (or about to): it does not stand for the next turn.
@@ -121,26 +119,45 @@ export class ModerationLedger extends DurableObject<Env> {
     await this.#wakeForMail();
   }
 
-  /** The publication version and how far the live site is behind it. */
-  siteStatus() {
-    return this.#rebuild.status();
+  async #wakeForMail(): Promise<void> {
+    const due = this.#mail.nextDue();
+    if (due !== null) await this.#wakeAt(due);
   }
 
-  /**
-   * Every approved comment with the publication version they make up, read in one synchronous step: the site build's
-   * source (`GET /api/comments/all`), so the version it reports is exactly the version of the threads it returns.
-   */
-  publishedComments(): { version: number; comments: AdminComment[] } {
+  /** Sends the mails due now (the alarm's pass; nothing when mail is off). */
+  async deliverMail(): Promise<PassOutcome | null> {
+    const settings = mailSettings(this.env);
+    const keys = await readAddressKeys(this.env.MAIL_KEYS);
+    if (!settings || !keys) return null;
     const ledger = this.#moderation.ledger;
-    return { version: ledger.publicationVersion(), comments: ledger.approvedAll() };
+    return deliverDue({ store: this.#mail, comment: (id) => ledger.get(id), mailer: mailerFor(this.env), keys, settings, now: () => Date.now() });
   }
 
+  // The public intake (routes/comments.ts): a new comment, and whether a reply's parent may take one.
   ingest(entry: LedgerEntry, options: { autoApproveReturning?: boolean }) {
     return this.#moderation.ingest(entry, options);
   }
 
+  ingestEditable(entry: LedgerEntry, options: { autoApproveReturning?: boolean }, grant: EditGrant) {
+    return this.#moderation.ingestEditable(entry, options, grant);
+  }
+
   canReplyTo(parentId: string, post: string) {
     return this.#moderation.canReplyTo(parentId, post);
+  }
+
+  // The author, with their edit token (routes/author.ts).
+  editByAuthor(id: string, tokenHash: string, body: string, options: { keepApproval?: boolean }) {
+    return this.#moderation.editByAuthor(id, tokenHash, body, options);
+  }
+
+  removeByAuthor(id: string, tokenHash: string) {
+    return this.#moderation.removeByAuthor(id, tokenHash);
+  }
+
+  // Moderators (routes/admin.ts, the CLI and /admin through it): the actions, the list and export, import, rebuild.
+  getComment(id: string) {
+    return this.#moderation.get(id);
   }
 
   setStatus(id: string, status: Status, actor?: Actor, seenRevision?: number) {
@@ -167,76 +184,6 @@ export class ModerationLedger extends DurableObject<Env> {
     return this.#moderation.block(id, ruleId, actor);
   }
 
-  actByLink(link: { linkId: string; action: "approve" | "reject" | "spam"; id: string; moderator: string; seenRevision?: number }) {
-    return this.#moderation.actByLink(link);
-  }
-
-  /** How many times a comment's text changed after it arrived (the confirmation page names it). */
-  commentRevision(id: string) {
-    return this.#moderation.ledger.revisionOf(id);
-  }
-
-  linkUsed(linkId: string) {
-    return this.#moderation.desk.linkUsed(linkId);
-  }
-
-  /** The active moderator whose token has this SHA-256 hash (null: unknown or revoked). Strongly consistent. */
-  moderatorByTokenHash(tokenHash: string) {
-    return this.#moderation.desk.moderatorByTokenHash(tokenHash);
-  }
-
-  activeModerator(name: string) {
-    return this.#moderation.desk.activeModerator(name);
-  }
-
-  listModerators() {
-    return this.#moderation.desk.moderators();
-  }
-
-  addModerator(moderator: Moderator, tokenHash: string, actor: Actor) {
-    return this.#moderation.desk.addModerator(moderator, tokenHash, actor, new Date().toISOString());
-  }
-
-  revokeModerator(name: string, actor: Actor) {
-    return this.#moderation.desk.revokeModerator(name, actor, new Date().toISOString());
-  }
-
-  auditPage(limit: number, before: number | null) {
-    return this.#moderation.desk.auditPage(limit, before);
-  }
-
-  listRules() {
-    return this.#moderation.desk.rules();
-  }
-
-  addRule(rule: Rule) {
-    this.#moderation.desk.addRule(rule);
-  }
-
-  removeRule(id: string, actor: Actor) {
-    return this.#moderation.desk.removeRule(id, actor, new Date().toISOString());
-  }
-
-  importEntries(entries: LedgerEntry[], actor?: Actor, options?: { restoreDeleted?: boolean }) {
-    return this.#moderation.importEntries(entries, actor, options);
-  }
-
-  unknownIds(ids: string[]) {
-    return this.#moderation.unknownIds(ids);
-  }
-
-  adopt(entries: LedgerEntry[], options: { autoApproveReturning?: boolean }) {
-    return this.#moderation.adopt(entries, options);
-  }
-
-  republish(options: { force?: boolean; posts?: string[]; audit?: { moderator: Actor; action: "rebuild" | "migrate" } }) {
-    return this.#moderation.republish(options);
-  }
-
-  getComment(id: string) {
-    return this.#moderation.get(id);
-  }
-
   /**
    * One page of the moderator's list (`limit` + 1 read to know whether more follow; null: the whole list), each
    * comment with the one it replies to, and the counts per status.
@@ -259,19 +206,67 @@ export class ModerationLedger extends DurableObject<Env> {
     return this.#moderation.ledger.exportPage(after, limit);
   }
 
-  statusCounts() {
-    return this.#moderation.ledger.statusCounts();
+  importEntries(entries: LedgerEntry[], actor?: Actor, options?: { restoreDeleted?: boolean }) {
+    return this.#moderation.importEntries(entries, actor, options);
   }
 
-  /** Where the hourly reconcile's walk through the KV records stopped (null: start again from the beginning). */
-  scanCursor(): string | null {
-    return this.#moderation.ledger.setting(SCAN_CURSOR);
+  republish(options: { force?: boolean; posts?: string[]; audit?: { moderator: Actor; action: "rebuild" | "migrate" } }) {
+    return this.#moderation.republish(options);
   }
 
-  setScanCursor(cursor: string | null): void {
-    this.#moderation.ledger.setSetting(SCAN_CURSOR, cursor);
+  // The desk (routes/desk.ts, auth): moderators and their tokens, the arrival rules, the audit log.
+  /** The active moderator whose token has this SHA-256 hash (null: unknown or revoked). Strongly consistent. */
+  moderatorByTokenHash(tokenHash: string) {
+    return this.#moderation.desk.moderatorByTokenHash(tokenHash);
   }
 
+  activeModerator(name: string) {
+    return this.#moderation.desk.activeModerator(name);
+  }
+
+  listModerators() {
+    return this.#moderation.desk.moderators();
+  }
+
+  addModerator(moderator: Moderator, tokenHash: string, actor: Actor) {
+    return this.#moderation.desk.addModerator(moderator, tokenHash, actor, new Date().toISOString());
+  }
+
+  revokeModerator(name: string, actor: Actor) {
+    return this.#moderation.desk.revokeModerator(name, actor, new Date().toISOString());
+  }
+
+  listRules() {
+    return this.#moderation.desk.rules();
+  }
+
+  addRule(rule: Rule) {
+    this.#moderation.desk.addRule(rule);
+  }
+
+  removeRule(id: string, actor: Actor) {
+    return this.#moderation.desk.removeRule(id, actor, new Date().toISOString());
+  }
+
+  auditPage(limit: number, before: number | null) {
+    return this.#moderation.desk.auditPage(limit, before);
+  }
+
+  // Signed one-click links (routes/act.ts).
+  actByLink(link: { linkId: string; action: "approve" | "reject" | "spam"; id: string; moderator: string; seenRevision?: number }) {
+    return this.#moderation.actByLink(link);
+  }
+
+  /** How many times a comment's text changed after it arrived (the confirmation page names it). */
+  commentRevision(id: string) {
+    return this.#moderation.ledger.revisionOf(id);
+  }
+
+  linkUsed(linkId: string) {
+    return this.#moderation.desk.linkUsed(linkId);
+  }
+
+  // One person's data (routes/person.ts): a subject access request and an erasure.
   /** Everything held about one person (an owner's subject access request). */
   exportPerson(person: Person) {
     return { ...this.#moderation.exportPerson(person), subscriptions: this.#mail.describe(person.emailHash) };
@@ -284,27 +279,8 @@ export class ModerationLedger extends DurableObject<Env> {
     return this.#moderation.erasePerson(person, kvOnly, actor);
   }
 
-  // "Take it back": the author's edit grant, checked by the ledger.
-
-  ingestEditable(entry: LedgerEntry, options: { autoApproveReturning?: boolean }, grant: EditGrant) {
-    return this.#moderation.ingestEditable(entry, options, grant);
-  }
-
-  editByAuthor(id: string, tokenHash: string, body: string, options: { keepApproval?: boolean }) {
-    return this.#moderation.editByAuthor(id, tokenHash, body, options);
-  }
-
-  removeByAuthor(id: string, tokenHash: string) {
-    return this.#moderation.removeByAuthor(id, tokenHash);
-  }
-
-  // Mail (worker/mail/): reply subscriptions and the mail outbox, kept in this object's SQLite beside the comments.
-
-  async #wakeForMail(): Promise<void> {
-    const due = this.#mail.nextDue();
-    if (due !== null) await this.#wakeAt(due);
-  }
-
+  // Mail (routes/mail.ts, routes/admin-mail.ts, worker/mail/): reply subscriptions and the delivery log, kept in this
+  // object's SQLite beside the comments.
   /**
    * The author of comment `commentId` asked to be mailed about replies: a new address is sent a confirmation (at
    * most one a day) by the alarm. `sealedAddress` is the address sealed by the worker (mail/address-seal.ts).
@@ -329,22 +305,47 @@ export class ModerationLedger extends DurableObject<Env> {
     return this.#mail.unsubscribe(token, Date.now());
   }
 
-  /** Forgets an address's subscription and mail (called by `person erase`). */
-  forgetAddress(emailHash: string): void {
-    this.#mail.forgetAddress(emailHash);
-  }
-
-  /** Sends the mails due now (the alarm's pass; nothing when mail is off). */
-  async deliverMail(): Promise<PassOutcome | null> {
-    const settings = mailSettings(this.env);
-    const keys = await readAddressKeys(this.env.MAIL_KEYS);
-    if (!settings || !keys) return null;
-    const ledger = this.#moderation.ledger;
-    return deliverDue({ store: this.#mail, comment: (id) => ledger.get(id), mailer: mailerFor(this.env), keys, settings, now: () => Date.now() });
-  }
-
   /** The delivery log /admin shows, newest first. */
   mailLog(limit: number) {
     return this.#mail.deliveryLog(limit);
+  }
+
+  // The site build and rebuild (GET /api/comments/all, /admin's site status).
+  /**
+   * Every approved comment with the publication version they make up, read in one synchronous step: the site build's
+   * source (`GET /api/comments/all`), so the version it reports is exactly the version of the threads it returns.
+   */
+  publishedComments(): { version: number; comments: AdminComment[] } {
+    const ledger = this.#moderation.ledger;
+    return { version: ledger.publicationVersion(), comments: ledger.approvedAll() };
+  }
+
+  /** The publication version and how far the live site is behind it. */
+  siteStatus() {
+    return this.#rebuild.status();
+  }
+
+  // The crons (publish/reconcile.ts): the outbox's safety net, the walk through KV, adopting what KV holds that
+  // the ledger lacks.
+  /** Works whatever the outbox still holds (the hourly reconcile's safety net, beside the alarm). */
+  flushOutbox(): Promise<void> {
+    return this.#moderation.flush();
+  }
+
+  /** Where the hourly reconcile's walk through the KV records stopped (null: start again from the beginning). */
+  scanCursor(): string | null {
+    return this.#moderation.ledger.setting(SCAN_CURSOR);
+  }
+
+  setScanCursor(cursor: string | null): void {
+    this.#moderation.ledger.setSetting(SCAN_CURSOR, cursor);
+  }
+
+  unknownIds(ids: string[]) {
+    return this.#moderation.unknownIds(ids);
+  }
+
+  adopt(entries: LedgerEntry[], options: { autoApproveReturning?: boolean }) {
+    return this.#moderation.adopt(entries, options);
   }
 }

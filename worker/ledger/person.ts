@@ -9,7 +9,8 @@
 // commenter's data (docs/privacy.md says why).
 import type { AuditEntry, ErasureReceipt, Person, PersonExport, Rule } from "../desk-shapes.ts";
 import type { Desk } from "../desk/tables.ts";
-import type { Ledger, OutboxKey } from "./ledger.ts";
+import type { Ledger } from "./ledger.ts";
+import type { OutboxKey } from "./outbox.ts";
 
 export type { ErasureReceipt, Person, PersonExport } from "../desk-shapes.ts";
 

@@ -4,7 +4,7 @@
 //
 // Addresses are kept only sealed (address-seal.ts) and only in `mail_subscribers`; every lookup is by the salted
 // email hash. Every method is synchronous (one atomic step of the Durable Object), like ledger.ts.
-import { createTables } from "../ledger/ledger.ts";
+import { createTables } from "../ledger/outbox.ts";
 import type { PersonSubscription } from "../desk-shapes.ts";
 
 const SCHEMA = `

@@ -8,7 +8,8 @@
 // - at most `maxWritesPerPass` KV calls a pass (an invocation has 1,000 KV operations), the rest on the next.
 import { hashText } from "./hash.ts";
 import { buildThread } from "./thread.ts";
-import type { Ledger, OutboxKey } from "../ledger/ledger.ts";
+import type { Ledger } from "../ledger/ledger.ts";
+import type { OutboxKey } from "../ledger/outbox.ts";
 import { deleteComment, putComment, writeCounts, writeThread } from "./kv-store.ts";
 
 export interface PublisherOptions {

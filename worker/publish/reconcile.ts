@@ -7,7 +7,7 @@
 // Both are idempotent: the ledger ignores ids it has seen, live or deleted, so nothing it decided is overridden.
 import { callLedger } from "../http/context.ts";
 import { hashEmail } from "../intake/ids.ts";
-import type { LedgerEntry } from "../ledger/moderation.ts";
+import type { LedgerEntry } from "../ledger/actions.ts";
 import { deleteInbox, getCommentEntries, getComments, listCommentPage, listInbox } from "./kv-store.ts";
 
 export interface ScanOutcome {

@@ -1,4 +1,4 @@
-// The author's edit grant in the ledger (worker/ledger/moderation.ts, "take it back"), on a real Durable Object's
+// The author's edit grant in the ledger (worker/ledger/author-actions.ts, "take it back"), on a real Durable Object's
 // SQLite with a KV double and a clock the test moves: the 15-minute window to the millisecond, and what an edit or a
 // withdrawal publishes.
 import { describe, expect, it } from "vitest";

@@ -1,7 +1,7 @@
 // The author's own comment, for a short while after sending it ("take it back"): edit or delete it with
 // the edit token the submission's 202 answer carried (`Authorization: Bearer <editToken>`). Public like the other
 // comment routes (CORS for ALLOWED_ORIGINS, foreign origins refused), rate-limited like submissions; the ledger
-// checks the token's hash and the deadline (worker/ledger/moderation.ts). Thin: validate -> guard -> ledger -> respond.
+// checks the token's hash and the deadline (worker/ledger/author-actions.ts). Thin: validate -> guard -> ledger -> respond.
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { type AppContext, type AppEnv, callLedger, clientIp, mediaType } from "../context.ts";
@@ -9,7 +9,7 @@ import { editWindowMs, refusal, requestTokenHash } from "../../intake/edit-token
 import { ApiError, invalidFields, notFound } from "../errors.ts";
 import { enforceRateLimit } from "../../intake/guard.ts";
 import type { AdminComment } from "../../comment.ts";
-import type { AuthorOutcome } from "../../ledger/moderation.ts";
+import type { AuthorOutcome } from "../../ledger/author-actions.ts";
 import { purgeThread } from "../../publish/read-cache.ts";
 import { EditSchema, IdSchema, MAX_SUBMISSION_BYTES, validate } from "../../intake/schema.ts";
 import { readFields } from "./comments.ts";
