@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { SCHEDULES } from "../../worker/schedules.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const read = (path: string) => readFileSync(join(ROOT, path), "utf8");
@@ -29,7 +30,7 @@ describe("docs/privacy.md", () => {
 
   it("states the inbox cron's schedule as wrangler.toml has it", () => {
     const crons = /crons\s*=\s*\[([^\]]*)\]/.exec(read("wrangler.toml"))![1]!;
-    const inbox = /INBOX_CRON = "([^"]+)"/.exec(read("worker/publish/reconcile.ts"))![1]!;
+    const inbox = Object.entries(SCHEDULES).find(([, job]) => job === "inbox")![0];
     expect(crons).toContain(`"${inbox}"`);
     expect(read("docs/privacy.md")).toContain(`\`${inbox}\``);
   });
