@@ -53,7 +53,10 @@ export interface StoreShape {
   commentsOnPost: number;
   /** Comments shown by one load of the moderation queue. */
   queueLength: number;
-  /** Whether DEPLOY_HOOK_URL is set (the worker asks for a static rebuild after each moderation change). */
+  /**
+   * Whether DEPLOY_HOOK_URL is set: the ledger's alarm then asks for a static rebuild after each change readers see,
+   * and checks the live site's /comments-version.json (ledger SQLite only, never KV).
+   */
   deployHook: boolean;
 }
 
@@ -74,17 +77,15 @@ export const reconcilePages = (storedComments: number) => Math.min(RECONCILE_MAX
 const kv = (reads: number, writes: number, deletes: number, lists: number): KvOps => ({ reads, writes, deletes, lists });
 
 /**
- * KV operations of each request type, from worker/ (http/routes/, publish/publisher.ts, publish/reconcile.ts,
- * publish/deploy-hook.ts). Moderation decides in the ledger and writes only what readers read, and only a value that
- * changed: the post's thread and the counts (2 writes, none for a pending comment rejected), plus the record's
- * erasure for a delete. No request lists KV but the crons: every five minutes the inbox (1 list), every hour the
- * inbox and the next pages of the comment keys.
+ * KV operations of each request type, from worker/ (http/routes/, publish/publisher.ts, publish/reconcile.ts).
+ * Moderation decides in the ledger and writes only what readers read, and only a value that changed: the post's
+ * thread and the counts (2 writes, none for a pending comment rejected), plus the record's erasure for a delete.
+ * The site rebuild (publish/deploy-hook.ts) and the build's GET /api/comments/all use the ledger, not KV. No request
+ * lists KV but the crons (worker/schedules.ts): every five minutes the inbox (1 list), every hour the inbox and the
+ * next pages of the comment keys. `billing` matters only for the inbox drain's bulk gets, which an empty inbox skips.
  */
-export function opsPerRequest(shape: StoreShape, billing: ReadBilling = "per-key"): Record<string, KvOps> {
-  const { posts, storedComments, deployHook } = shape;
-  const bulk = (keys: number) => (billing === "per-key" ? keys : pages(keys, 100));
-  // The hook's state (v1:deploy-hook): read after each change, written when the hook is called or left pending.
-  const hook = deployHook ? 1 : 0;
+export function opsPerRequest(shape: StoreShape, _billing: ReadBilling = "per-key"): Record<string, KvOps> {
+  const { storedComments } = shape;
   return {
     "GET /api/comments (uncached)": kv(1, 0, 0, 0),
     "GET /api/comments (cached)": kv(0, 0, 0, 0),
@@ -92,18 +93,16 @@ export function opsPerRequest(shape: StoreShape, billing: ReadBilling = "per-key
     // Its own record only; the ledger (not KV) checks a reply's parent and holds the status.
     "POST /api/comments": kv(0, 1, 0, 0),
     "POST /api/comments (reply)": kv(0, 1, 0, 0),
-    // Every post's thread, for the static build (site/comments-data.ts).
-    "GET /api/comments/all": kv(bulk(posts), 0, 0, 0),
+    // Every post's thread with the publication version, for the static build (site/comments-data.ts): from the ledger.
+    "GET /api/comments/all": kv(0, 0, 0, 0),
     approve: kv(0, 2, 0, 0),
     "reject (pending)": kv(0, 0, 0, 0),
     "reject (approved)": kv(0, 2, 0, 0),
     "delete (pending)": kv(0, 0, 1, 0),
     "delete (approved)": kv(0, 2, 1, 0),
     "GET /api/admin/comments": kv(0, 0, 0, 0),
-    // After every change (approve, reject, delete, import, rebuild), in the same invocation.
-    "site-rebuild request": kv(hook, hook, 0, 0),
-    // Whether a site rebuild is owed (no KV at all without DEPLOY_HOOK_URL).
-    "cron every minute": kv(hook, 0, 0, 0),
+    // The rebuild a change owes: a row in the ledger's SQLite, worked by its alarm (the hook call, the live check).
+    "site-rebuild request": kv(0, 0, 0, 0),
     // The inbox, empty when the ledger was reachable at every POST.
     "cron every five minutes": kv(0, 0, 0, 1),
     // The inbox and up to 20 pages of comment keys; records are read only for ids the ledger lacks (none normally).
@@ -149,6 +148,13 @@ export function durableObjectPerRequest(shape: StoreShape): Record<string, DoUse
     // The publisher's wake-up when a write was held back (its setAlarm bills a row written); it finds the outbox
     // empty when the action waited the write out itself.
     alarm: use(1, sqlCall, 2, 1),
+    // Every approved comment and the publication version, in one step (all stored comments counted approved: the
+    // cautious side); an edge-cache miss only, and a build misses it once.
+    "GET /api/comments/all": use(1, sqlCall, storedComments + 1, 0),
+    // One alarm run of the site rebuild (the hook call, or the later check of /comments-version.json): the
+    // site_rebuild row and the publication version read, the row updated and the alarm set again. Not measured: an
+    // assumption of the same order as the publisher's alarm.
+    "site-rebuild alarm": use(1, sqlCall, 2, 2),
     // The cursor, one unknown-ids check a page, the cursor saved (plus an adopt call for any record found missing).
     "cron hourly reconcile": use(2 + scanPages, 2 * sqlCall + scanPages * scanPage, ROWS_PER_SCANNED_KEY * scanned + 1, ROWS_WRITTEN.scanCursor),
   };
@@ -172,12 +178,12 @@ export interface Traffic {
   alarmsPerAction: number;
   /** Hourly reconciles a month (24 x 30). */
   cronRuns: number;
-  /** Per-minute deploy-hook checks a month (60 x 24 x 30). */
-  hookCronRuns: number;
   /** Five-minute inbox checks a month (12 x 24 x 30). */
   inboxCronRuns: number;
   /** Static site builds a month, each reading every thread once (GET /api/comments/all). */
   siteBuilds: number;
+  /** The ledger's site-rebuild alarm runs per build: the hook call, then the check that finds the site built. */
+  rebuildAlarmsPerBuild: number;
 }
 
 export const DEFAULT_TRAFFIC: Traffic = {
@@ -190,9 +196,9 @@ export const DEFAULT_TRAFFIC: Traffic = {
   queueLoadsPerComment: 0.1,
   alarmsPerAction: 1,
   cronRuns: 24 * 30,
-  hookCronRuns: 60 * 24 * 30,
   inboxCronRuns: 12 * 24 * 30,
   siteBuilds: 1_000,
+  rebuildAlarmsPerBuild: 2,
 };
 
 export interface MonthlyUsage {
@@ -225,13 +231,12 @@ export function monthlyUsage(traffic: Traffic, shape: StoreShape, billing: ReadB
     "replies": [replies, replies, per["POST /api/comments (reply)"]!, ledger["POST /api/comments (reply)"]!],
     "approvals": [approvals, approvals, per.approve!, ledger.approve!],
     "rejections (pending)": [actions - approvals, actions - approvals, per["reject (pending)"]!, ledger["reject (pending)"]!],
-    "site-rebuild requests (in the action's invocation)": [0, actions, per["site-rebuild request"]!, NO_DO],
+    "site-rebuild alarms (the hook call and the live check)": [0, shape.deployHook ? traffic.siteBuilds * traffic.rebuildAlarmsPerBuild : 0, per["site-rebuild request"]!, ledger["site-rebuild alarm"]!],
     "ledger alarms": [0, actions * traffic.alarmsPerAction, NO_KV, ledger.alarm!],
     "queue loads": [actions * traffic.queueLoadsPerComment, actions * traffic.queueLoadsPerComment, per["GET /api/admin/comments"]!, ledger["GET /api/admin/comments"]!],
-    "cron every minute": [traffic.hookCronRuns, traffic.hookCronRuns, per["cron every minute"]!, NO_DO],
     "cron every five minutes": [traffic.inboxCronRuns, traffic.inboxCronRuns, per["cron every five minutes"]!, NO_DO],
     "cron hourly reconcile": [traffic.cronRuns, traffic.cronRuns, per["cron hourly reconcile"]!, ledger["cron hourly reconcile"]!],
-    "site builds": [traffic.siteBuilds, traffic.siteBuilds, per["GET /api/comments/all"]!, NO_DO],
+    "site builds": [traffic.siteBuilds, traffic.siteBuilds, per["GET /api/comments/all"]!, ledger["GET /api/comments/all"]!],
   };
   const bySource: MonthlyUsage["bySource"] = {};
   const ops = kv(0, 0, 0, 0);
