@@ -103,3 +103,24 @@ export interface RebuildStatus {
   lastCalledAt: string | null;
   checkedAt: string | null;
 }
+
+/** What pressing "Send a test email" in /admin did (POST /api/admin/mail/test). */
+export type TestMailOutcome =
+  | { result: "sent"; messageId: string }
+  | { result: "failed"; error: string }
+  | { result: "no-address" }
+  | { result: "mail-off" };
+
+/** One line of the mail delivery log (GET /api/admin/mail/log): never an address, the hash's first characters. */
+export interface DeliveryLine {
+  id: string;
+  kind: "reply" | "confirm" | "test";
+  recipient: string;
+  commentId: string | null;
+  state: "queued" | "sending" | "retrying" | "sent" | "failed" | "dropped";
+  attempts: number;
+  messageId: string | null;
+  error: string | null;
+  createdAt: string;
+  updatedAt: string;
+}

@@ -42,8 +42,8 @@ CREATE INDEX IF NOT EXISTS mail_outbox_log ON mail_outbox (updated_at, id);
 
 /** A subscriber's state: `pending` until the confirmation link's POST, then `confirmed` until they unsubscribe. */
 export type SubscriberState = "pending" | "confirmed" | "unsubscribed";
-/** What a mail is: a reply notification, a subscription's confirmation. */
-export type MailKind = "reply" | "confirm";
+/** What a mail is: a reply notification, a subscription's confirmation, a moderator's test email from /admin. */
+export type MailKind = "reply" | "confirm" | "test";
 /** A mail's place in the outbox: `sending` is a claim held during one send (it lapses if the object is reset). */
 export type DeliveryState = "queued" | "sending" | "retrying" | "sent" | "failed" | "dropped";
 
@@ -269,6 +269,18 @@ export class MailStore {
         retryAt === null ? "failed" : "retrying", error.slice(0, 500), retryAt ?? now, now, id,
       );
     }
+  }
+
+  /**
+   * A test email, sent at once (not through the alarm), written to the log as it went: sent with the provider's
+   * message id, or failed with the error. It is never retried: the moderator presses the button again.
+   */
+  logTest(emailHash: string, outcome: { messageId: string } | { error: string }, now: number): void {
+    const sent = "messageId" in outcome;
+    this.#sql.exec(
+      "INSERT INTO mail_outbox (id, kind, email_hash, comment_id, state, not_before, attempts, message_id, error, created_at, updated_at) VALUES (?, 'test', ?, NULL, ?, ?, 1, ?, ?, ?, ?)",
+      `test:${emailHash}:${crypto.randomUUID()}`, emailHash, sent ? "sent" : "failed", now, sent ? outcome.messageId : null, sent ? null : outcome.error.slice(0, 500), now, now,
+    );
   }
 
   /** A mail no longer wanted at send time (the reply unapproved, the subscriber gone). */
