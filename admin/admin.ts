@@ -7,6 +7,7 @@ import { applyBulk, currentStatus, isStatus, loadMore, loadQueue, selectAll } fr
 import { askToErase, cancelErase, clearPerson, confirmErase, exportPerson } from "./person.ts";
 import { addRule, loadRules } from "./rules.ts";
 import { describeSiteStatus } from "./site-status.ts";
+import { forgetAddress, loadMail, saveAddress, sendTestMail } from "./mail.ts";
 
 /** Runs a page action, showing its failure in the live region; a refused token signs the tab out. */
 async function attempt(task: () => Promise<void>): Promise<void> {
@@ -34,6 +35,7 @@ function signOut(): void {
   byId("rules").replaceChildren();
   clearPerson();
   byId("site-status").textContent = "";
+  byId("mail-log").replaceChildren();
 }
 
 async function open(): Promise<void> {
@@ -46,6 +48,7 @@ async function open(): Promise<void> {
   await loadQueue();
   if (me.role === "owner") await loadRules();
   loadSiteStatus();
+  void attempt(loadMail);
 }
 
 byId<HTMLFormElement>("sign-in").addEventListener("submit", (event) => {
@@ -96,5 +99,13 @@ byId<HTMLFormElement>("person-form").addEventListener("submit", (event) => {
 byId("person-erase").addEventListener("click", () => void attempt(askToErase));
 byId("person-erase-confirm").addEventListener("click", () => void attempt(confirmErase));
 byId("person-erase-cancel").addEventListener("click", cancelErase);
+
+byId<HTMLFormElement>("mail-address").addEventListener("submit", (event) => {
+  event.preventDefault();
+  void attempt(() => saveAddress(event.target as HTMLFormElement));
+});
+byId("mail-forget").addEventListener("click", () => void attempt(forgetAddress));
+byId("mail-test").addEventListener("click", () => void attempt(sendTestMail));
+byId("mail-refresh").addEventListener("click", () => void attempt(loadMail));
 
 if (readToken()) void attempt(open);
