@@ -23,8 +23,8 @@ async function attempt(task: () => Promise<void>): Promise<void> {
 const whoAmI = (): Promise<Me> => callApi<Me>("/me");
 
 /** How far the static site is behind, under the sign-in line: a note beside the work, so it never holds it up or fails it. */
-function loadSiteStatus(): void {
-  callApi<SiteStatus>("/status").then((status) => (byId("site-status").textContent = describeSiteStatus(status)), () => undefined);
+function loadSiteStatus(): Promise<void> {
+  return callApi<SiteStatus>("/status").then((status) => void (byId("site-status").textContent = describeSiteStatus(status)), () => undefined);
 }
 
 function signOut(): void {
@@ -47,8 +47,8 @@ async function open(): Promise<void> {
   byId("person-panel").hidden = me.role !== "owner";
   await loadQueue();
   if (me.role === "owner") await loadRules();
-  loadSiteStatus();
-  void attempt(loadMail);
+  // The Mail panel after the status line, so its two requests never delay that line.
+  void loadSiteStatus().then(() => attempt(loadMail));
 }
 
 byId<HTMLFormElement>("sign-in").addEventListener("submit", (event) => {
@@ -79,7 +79,7 @@ byId("post").addEventListener("change", () => void attempt(() => loadQueue()));
 byId("refresh").addEventListener("click", () => void attempt(async () => {
   await loadQueue(currentStatus());
   if (!byId("rules-panel").hidden) await loadRules();
-  loadSiteStatus();
+  void loadSiteStatus();
 }));
 byId("more").addEventListener("click", () => void attempt(loadMore));
 byId<HTMLInputElement>("select-all").addEventListener("change", (event) => selectAll((event.target as HTMLInputElement).checked));
