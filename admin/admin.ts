@@ -7,6 +7,7 @@ import { applyBulk, currentStatus, isStatus, loadMore, loadQueue, selectAll } fr
 import { askToErase, cancelErase, clearPerson, confirmErase, exportPerson } from "./person.ts";
 import { addRule, loadRules } from "./rules.ts";
 import { describeSiteStatus } from "./site-status.ts";
+import { forgetAddress, loadMail, saveAddress, sendTestMail } from "./mail.ts";
 
 /** Runs a page action, showing its failure in the live region; a refused token signs the tab out. */
 async function attempt(task: () => Promise<void>): Promise<void> {
@@ -22,8 +23,8 @@ async function attempt(task: () => Promise<void>): Promise<void> {
 const whoAmI = (): Promise<Me> => callApi<Me>("/me");
 
 /** How far the static site is behind, under the sign-in line: a note beside the work, so it never holds it up or fails it. */
-function loadSiteStatus(): void {
-  callApi<SiteStatus>("/status").then((status) => (byId("site-status").textContent = describeSiteStatus(status)), () => undefined);
+function loadSiteStatus(): Promise<void> {
+  return callApi<SiteStatus>("/status").then((status) => void (byId("site-status").textContent = describeSiteStatus(status)), () => undefined);
 }
 
 function signOut(): void {
@@ -34,6 +35,7 @@ function signOut(): void {
   byId("rules").replaceChildren();
   clearPerson();
   byId("site-status").textContent = "";
+  byId("mail-log").replaceChildren();
 }
 
 async function open(): Promise<void> {
@@ -45,7 +47,8 @@ async function open(): Promise<void> {
   byId("person-panel").hidden = me.role !== "owner";
   await loadQueue();
   if (me.role === "owner") await loadRules();
-  loadSiteStatus();
+  // The Mail panel after the status line, so its two requests never delay that line.
+  void loadSiteStatus().then(() => attempt(loadMail));
 }
 
 byId<HTMLFormElement>("sign-in").addEventListener("submit", (event) => {
@@ -76,7 +79,7 @@ byId("post").addEventListener("change", () => void attempt(() => loadQueue()));
 byId("refresh").addEventListener("click", () => void attempt(async () => {
   await loadQueue(currentStatus());
   if (!byId("rules-panel").hidden) await loadRules();
-  loadSiteStatus();
+  void loadSiteStatus();
 }));
 byId("more").addEventListener("click", () => void attempt(loadMore));
 byId<HTMLInputElement>("select-all").addEventListener("change", (event) => selectAll((event.target as HTMLInputElement).checked));
@@ -96,5 +99,13 @@ byId<HTMLFormElement>("person-form").addEventListener("submit", (event) => {
 byId("person-erase").addEventListener("click", () => void attempt(askToErase));
 byId("person-erase-confirm").addEventListener("click", () => void attempt(confirmErase));
 byId("person-erase-cancel").addEventListener("click", cancelErase);
+
+byId<HTMLFormElement>("mail-address").addEventListener("submit", (event) => {
+  event.preventDefault();
+  void attempt(() => saveAddress(event.target as HTMLFormElement));
+});
+byId("mail-forget").addEventListener("click", () => void attempt(forgetAddress));
+byId("mail-test").addEventListener("click", () => void attempt(sendTestMail));
+byId("mail-refresh").addEventListener("click", () => void attempt(loadMail));
 
 if (readToken()) void attempt(open);

@@ -3,10 +3,10 @@
 
 // The shapes come from the worker that serves this page, so the two cannot drift apart.
 import type { AdminComment as StoredComment } from "../worker/comment.ts";
-import type { ErasureReceipt, PersonExport, RebuildStatus as SiteStatus, Rule } from "../worker/desk-shapes.ts";
+import type { DeliveryLine, ErasureReceipt, PersonExport, RebuildStatus as SiteStatus, Rule } from "../worker/desk-shapes.ts";
 import type { Status } from "../worker/intake/schema.ts";
 
-export type { ErasureReceipt, PersonExport, Rule, SiteStatus, Status };
+export type { DeliveryLine, ErasureReceipt, PersonExport, Rule, SiteStatus, Status };
 
 /** The four states of a comment, in the order of the page's tabs. */
 export const STATUSES = ["pending", "approved", "spam", "rejected"] as const satisfies readonly Status[];

@@ -103,3 +103,29 @@ export interface RebuildStatus {
   lastCalledAt: string | null;
   checkedAt: string | null;
 }
+
+/** What pressing "Send a test email" in /admin did (POST /api/admin/mail/test). */
+export type TestMailOutcome =
+  | { result: "sent"; messageId: string }
+  | { result: "failed"; error: string }
+  | { result: "no-address" }
+  | { result: "mail-off" };
+
+/** What a mail is: a reply notification, a subscription's confirmation, a moderator's test email from /admin. */
+export type MailKind = "reply" | "confirm" | "test";
+/** A mail's place in the outbox: `sending` is a claim held during one send (it lapses if the object is reset). */
+export type DeliveryState = "queued" | "sending" | "retrying" | "sent" | "failed" | "dropped";
+
+/** One line of the mail delivery log (GET /api/admin/mail/log): never an address, the hash's first characters. */
+export interface DeliveryLine {
+  id: string;
+  kind: MailKind;
+  recipient: string;
+  commentId: string | null;
+  state: DeliveryState;
+  attempts: number;
+  messageId: string | null;
+  error: string | null;
+  createdAt: string;
+  updatedAt: string;
+}

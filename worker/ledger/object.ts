@@ -19,11 +19,14 @@ import { listPosts } from "../intake/posts.ts";
 import { rebuildConfig, SiteRebuild } from "../publish/deploy-hook.ts";
 import { KV_KEY_SPACING_MS, Publisher } from "../publish/publisher.ts";
 import type { BulkAction, Status } from "../intake/schema.ts";
-import { readAddressKeys } from "../mail/address-seal.ts";
-import { deliverDue, type PassOutcome } from "../mail/sender.ts";
+import { openAddress, readAddressKeys } from "../mail/address-seal.ts";
+import { deliverDue, type PassOutcome, redactAddresses } from "../mail/sender.ts";
 import { mailSettings } from "../mail/settings.ts";
 import { MailStore } from "../mail/tables.ts";
 import { mailerFor } from "../mail/transport.ts";
+import { type ModeratorAddress, ModeratorAddresses } from "../mail/moderator-addresses.ts";
+import { testMail } from "../mail/templates.ts";
+import type { TestMailOutcome } from "../desk-shapes.ts";
 
 /** How long a moderator's action waits for KV to accept its writes before answering `published: false`. */
 export const ACTION_MAX_WAIT_MS = 3000;
@@ -46,12 +49,14 @@ const knownPosts = () => listPosts().map((post) => post.slug);
 export class ModerationLedger extends DurableObject<Env> {
   readonly #moderation: Moderation;
   readonly #mail: MailStore;
+  readonly #moderatorAddresses: ModeratorAddresses;
   readonly #rebuild: SiteRebuild;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     const ledger = new Ledger(ctx.storage.sql, (closure) => ctx.storage.transactionSync(closure));
     this.#mail = new MailStore(ctx.storage.sql, (closure) => ctx.storage.transactionSync(closure));
+    this.#moderatorAddresses = new ModeratorAddresses(ctx.storage.sql);
     this.#rebuild = new SiteRebuild(ctx.storage.sql, () => ledger.publicationVersion(), rebuildConfig(env));
     const publisher = new Publisher(ledger, {
       kv: env.COMMENTS,
@@ -232,8 +237,11 @@ export class ModerationLedger extends DurableObject<Env> {
     return this.#moderation.desk.addModerator(moderator, tokenHash, actor, new Date().toISOString());
   }
 
+  /** Revokes a moderator's token and forgets the address they gave for mail: a revoked moderator is mailed nothing. */
   revokeModerator(name: string, actor: Actor) {
-    return this.#moderation.desk.revokeModerator(name, actor, new Date().toISOString());
+    const revoked = this.#moderation.desk.revokeModerator(name, actor, new Date().toISOString());
+    if (revoked) this.#moderatorAddresses.set(name, null, Date.now());
+    return revoked;
   }
 
   listRules() {
@@ -347,5 +355,39 @@ export class ModerationLedger extends DurableObject<Env> {
 
   adopt(entries: LedgerEntry[], options: { autoApproveReturning?: boolean }) {
     return this.#moderation.adopt(entries, options);
+  }
+
+  // Moderators' own addresses (worker/mail/moderator-addresses.ts) and the test email from /admin.
+
+  /** Keeps the signed-in moderator's sealed address (the worker seals it and hashes it), or forgets it (null). */
+  setModeratorAddress(name: string, address: ModeratorAddress | null): void {
+    this.#moderatorAddresses.set(name, address, Date.now());
+  }
+
+  /** Whether the moderator gave an address. */
+  hasModeratorAddress(name: string): boolean {
+    return this.#moderatorAddresses.get(name) !== null;
+  }
+
+  /**
+   * Sends the test email to the moderator's own address at once and writes it to the delivery log: "no-address"
+   * when they gave none, "mail-off" when mail is not configured, else the provider's message id or its error.
+   */
+  async sendTestMail(name: string): Promise<TestMailOutcome> {
+    const address = this.#moderatorAddresses.get(name);
+    if (!address) return { result: "no-address" };
+    const settings = mailSettings(this.env);
+    const keys = await readAddressKeys(this.env.MAIL_KEYS);
+    if (!settings || !keys) return { result: "mail-off" };
+    try {
+      const to = await openAddress(address.sealed, keys);
+      const { messageId } = await mailerFor(this.env).send(testMail(to, settings.from, name));
+      this.#mail.logTest(address.emailHash, { messageId }, Date.now());
+      return { result: "sent", messageId };
+    } catch (error) {
+      const message = redactAddresses(error instanceof Error ? error.message : String(error));
+      this.#mail.logTest(address.emailHash, { error: message }, Date.now());
+      return { result: "failed", error: message };
+    }
   }
 }

@@ -5,7 +5,7 @@
 // Addresses are kept only sealed (address-seal.ts) and only in `mail_subscribers`; every lookup is by the salted
 // email hash. Every method is synchronous (one atomic step of the Durable Object), like ledger.ts.
 import { createTables } from "../ledger/outbox.ts";
-import type { PersonSubscription } from "../desk-shapes.ts";
+import type { DeliveryLine, DeliveryState, MailKind, PersonSubscription } from "../desk-shapes.ts";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS mail_subscribers (
@@ -42,10 +42,7 @@ CREATE INDEX IF NOT EXISTS mail_outbox_log ON mail_outbox (updated_at, id);
 
 /** A subscriber's state: `pending` until the confirmation link's POST, then `confirmed` until they unsubscribe. */
 export type SubscriberState = "pending" | "confirmed" | "unsubscribed";
-/** What a mail is: a reply notification, a subscription's confirmation. */
-export type MailKind = "reply" | "confirm";
-/** A mail's place in the outbox: `sending` is a claim held during one send (it lapses if the object is reset). */
-export type DeliveryState = "queued" | "sending" | "retrying" | "sent" | "failed" | "dropped";
+export type { DeliveryState, MailKind };
 
 export interface Subscriber {
   emailHash: string;
@@ -67,18 +64,7 @@ export interface OutboxMail {
 }
 
 /** One line of the delivery log (never an address: the hash's first characters name the recipient). */
-export interface DeliveryLogEntry {
-  id: string;
-  kind: MailKind;
-  recipient: string;
-  commentId: string | null;
-  state: DeliveryState;
-  attempts: number;
-  messageId: string | null;
-  error: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+export type DeliveryLogEntry = DeliveryLine;
 
 /** How long a claim on a mail being sent lasts: a pass that dies mid-send leaves it to be retried after this. */
 export const SEND_LEASE_MS = 5 * 60 * 1000;
@@ -269,6 +255,18 @@ export class MailStore {
         retryAt === null ? "failed" : "retrying", error.slice(0, 500), retryAt ?? now, now, id,
       );
     }
+  }
+
+  /**
+   * A test email, sent at once (not through the alarm), written to the log as it went: sent with the provider's
+   * message id, or failed with the error. It is never retried: the moderator presses the button again.
+   */
+  logTest(emailHash: string, outcome: { messageId: string } | { error: string }, now: number): void {
+    const sent = "messageId" in outcome;
+    this.#sql.exec(
+      "INSERT INTO mail_outbox (id, kind, email_hash, comment_id, state, not_before, attempts, message_id, error, created_at, updated_at) VALUES (?, 'test', ?, NULL, ?, ?, 1, ?, ?, ?, ?)",
+      `test:${emailHash}:${crypto.randomUUID()}`, emailHash, sent ? "sent" : "failed", now, sent ? outcome.messageId : null, sent ? null : outcome.error.slice(0, 500), now, now,
+    );
   }
 
   /** A mail no longer wanted at send time (the reply unapproved, the subscriber gone). */

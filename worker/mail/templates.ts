@@ -85,3 +85,18 @@ export function replyMail(to: string, from: string, links: MailLinks, unsubscrib
     },
   };
 }
+
+/** The test email a moderator sends themself from /admin: it proves the sending domain and the transport work. */
+export function testMail(to: string, from: string, moderator: string): MailMessage {
+  const text = [
+    `This is a test email from the comment moderation page of the ${SITE_NAME}, sent by ${moderator}.`,
+    "If it reached your inbox, mail from the comment service is working.",
+  ];
+  return {
+    to, from,
+    subject: `Test email from the ${SITE_NAME}`,
+    text: `${text.join("\n\n")}\n`,
+    html: html(text.map((line) => `<p>${escapeHtml(line)}</p>`)),
+    headers: { "Auto-Submitted": "auto-generated" },
+  };
+}
