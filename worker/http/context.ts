@@ -1,6 +1,7 @@
 // What every route shares: the Hono environment type and small readers of the request and configuration.
-import type { Context } from "hono";
-import { ApiError, badRequest, StoreUnavailableError } from "./errors.ts";
+import type { Context, MiddlewareHandler } from "hono";
+import { ApiError, badRequest, notFound, StoreUnavailableError } from "./errors.ts";
+import { IdSchema, validate } from "../intake/schema.ts";
 import type { Moderator } from "../desk/tables.ts";
 import type { ModerationLedger } from "../ledger/object.ts";
 import type { PostInfo } from "../intake/posts.ts";
@@ -85,4 +86,19 @@ export async function readJsonBody(c: AppContext): Promise<Record<string, unknow
   const text = await c.req.text();
   if (text.length > MAX_JSON_BYTES) throw new ApiError(413, "payload_too_large", `A request can be at most ${MAX_JSON_BYTES / 1024} KB.`);
   return parseJsonObject(text);
+}
+
+/** Answers of the author's and the moderators' routes are personal: no cache anywhere may keep them. */
+export function noStore(): MiddlewareHandler<AppEnv> {
+  return async function noStore(c, next) {
+    await next();
+    c.header("Cache-Control", "no-store");
+  };
+}
+
+/** The `:id` path parameter; anything that is not a valid id is an unknown comment (404). */
+export function commentId(c: AppContext): string {
+  const result = validate(IdSchema, c.req.param("id"));
+  if (!result.ok) throw notFound("There is no comment with that id.");
+  return result.value;
 }

@@ -5,7 +5,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { requireModerator } from "../../desk/auth.ts";
 import type { AdminComment } from "../../comment.ts";
-import { type AppContext, type AppEnv, callLedger, mediaType, readJsonBody } from "../context.ts";
+import { type AppContext, type AppEnv, callLedger, mediaType, readJsonBody, commentId, noStore } from "../context.ts";
 import { ApiError, badRequest, invalidFields, notFound } from "../errors.ts";
 import { deriveImportId, hashEmail } from "../../intake/ids.ts";
 import type { LedgerEntry } from "../../ledger/actions.ts";
@@ -25,17 +25,7 @@ import { adminMail } from "./admin-mail.ts";
 export const admin = new Hono<AppEnv>();
 
 admin.use("*", requireModerator());
-admin.use("*", async function noStore(c, next) {
-  await next();
-  c.header("Cache-Control", "no-store");
-});
-
-/** The `:id` path parameter; anything that is not a valid id is an unknown comment (404). */
-function commentId(c: AppContext): string {
-  const result = validate(IdSchema, c.req.param("id"));
-  if (!result.ok) throw notFound("There is no comment with that id.");
-  return result.value;
-}
+admin.use("*", noStore());
 
 const unknownComment = () => notFound("There is no comment with that id.");
 const actor = (c: AppContext) => c.get("moderator").name;

@@ -4,29 +4,19 @@
 // checks the token's hash and the deadline (worker/ledger/author-actions.ts). Thin: validate -> guard -> ledger -> respond.
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { type AppContext, type AppEnv, callLedger, clientIp, mediaType } from "../context.ts";
+import { type AppContext, type AppEnv, callLedger, clientIp, mediaType, commentId, noStore } from "../context.ts";
 import { editWindowMs, refusal, requestTokenHash } from "../../intake/edit-token.ts";
-import { ApiError, invalidFields, notFound } from "../errors.ts";
+import { ApiError, invalidFields } from "../errors.ts";
 import { enforceRateLimit } from "../../intake/guard.ts";
 import type { AdminComment } from "../../comment.ts";
 import type { AuthorOutcome } from "../../ledger/author-actions.ts";
 import { purgeThread } from "../../publish/read-cache.ts";
-import { EditSchema, IdSchema, MAX_SUBMISSION_BYTES, validate } from "../../intake/schema.ts";
+import { EditSchema, MAX_SUBMISSION_BYTES, validate } from "../../intake/schema.ts";
 import { readFields } from "./comments.ts";
 
 export const author = new Hono<AppEnv>();
 
-author.use("*", async function noStore(c, next) {
-  await next();
-  c.header("Cache-Control", "no-store");
-});
-
-/** The `:id` path parameter; anything that is not a valid id is an unknown comment (404). */
-function commentId(c: AppContext): string {
-  const result = validate(IdSchema, c.req.param("id"));
-  if (!result.ok) throw notFound("There is no comment with that id.");
-  return result.value;
-}
+author.use("*", noStore());
 
 /** The record the author acted on, or the error that says why the ledger refused. */
 function succeeded(c: AppContext, outcome: AuthorOutcome): AdminComment {
