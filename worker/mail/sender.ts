@@ -1,9 +1,9 @@
 // The mail outbox's sender, run by the ledger's Durable Object alarm. Each pass claims the mails due, groups a
 // recipient's reply notifications into one message (and a moderator's pending-comment mails into another), checks at
 // send time that each reply is still approved and the subscription still active (that each comment is still pending
-// and the moderator still wants the mail), keeps to the per-recipient gap and the daily limit, and records the outcome: sent (with
-// the provider's message id), retrying with backoff, or failed after MAIL_MAX_ATTEMPTS. A failure never touches
-// the comments. The address is opened only here, for the send, and never logged.
+// and the moderator still wants the mail), keeps to the per-recipient gap and the daily limit, and records the
+// outcome: sent (with the provider's message id), retrying with backoff, or failed after MAIL_MAX_ATTEMPTS. A failure
+// never touches the comments. The address is opened only here, for the send, and never logged.
 import type { AdminComment } from "../comment.ts";
 import { findPost } from "../intake/posts.ts";
 import { type AddressKeys, openAddress } from "./address-seal.ts";
@@ -58,7 +58,8 @@ export async function deliverDue(deps: SenderDeps): Promise<PassOutcome> {
   const { store, settings, now } = deps;
   const outcome: PassOutcome = { sent: 0, failed: 0, postponed: 0, dropped: 0 };
   const claimed = store.claimDue(now(), MAIL_BATCH);
-  // One message per confirmation; one per recipient for all their reply notifications due now.
+  // One message per confirmation; one per recipient for all their reply notifications due now, and one per moderator
+  // for all the comments held for them.
   const groups = new Map<string, OutboxMail[]>();
   for (const mail of claimed) {
     const key = mail.kind === "reply" || mail.kind === "pending" ? `${mail.kind}:${mail.emailHash}` : mail.id;
