@@ -4,11 +4,11 @@
 // about comments held for moderation turns it off and on, and a held comment reaches the moderator while it is on. Against the real worker
 // under `wrangler dev`, with the development transport pointed at the catcher.
 import { randomBytes } from "node:crypto";
-import { createServer, type Server } from "node:http";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { axeViolations, launchBrowser, NO_BROWSER_REASON } from "../support/browser.ts";
-import { freePort, startWorker, type RunningWorker } from "../support/wrangler-dev.ts";
+import { startWorker, type RunningWorker } from "../support/wrangler-dev.ts";
+import { type MailCatcher, startMailCatcher } from "../support/mail-catcher.ts";
 
 const PATIENCE = { timeout: 15_000 };
 
@@ -17,21 +17,14 @@ if (NO_BROWSER_REASON) console.warn(NO_BROWSER_REASON);
 describe.skipIf(NO_BROWSER_REASON !== null)("the /admin Mail panel", () => {
   let server: RunningWorker;
   let browser: Browser;
-  let catcher: Server;
-  const caught: string[] = [];
-
+  let catcher: MailCatcher;
+  
   beforeAll(async () => {
-    const port = await freePort();
-    catcher = createServer((request, response) => {
-      let body = "";
-      request.on("data", (chunk: Buffer) => (body += chunk.toString("latin1")));
-      request.on("end", () => (caught.push(body), response.end()));
-    });
-    await new Promise<void>((resolve) => catcher.listen(port, "127.0.0.1", resolve));
+    catcher = await startMailCatcher();
     server = await startWorker({
       env: "test",
       vars: {
-        MAIL_KEYS: `k1:${randomBytes(32).toString("base64")}`, MAIL_TRANSPORT: "dev", MAIL_DEV_URL: `http://127.0.0.1:${port}/mail`,
+        MAIL_KEYS: `k1:${randomBytes(32).toString("base64")}`, MAIL_TRANSPORT: "dev", MAIL_DEV_URL: catcher.url,
         MAIL_FROM: "comments@localhost", COMMENTS_API_URL: "http://localhost:8787",
       },
     });
@@ -63,7 +56,7 @@ describe.skipIf(NO_BROWSER_REASON !== null)("the /admin Mail panel", () => {
     await page.getByRole("button", { name: "Send a test email" }).focus();
     await page.keyboard.press("Enter");
     await expect.poll(() => message(page), PATIENCE).toContain("No email address is set for you");
-    expect(caught).toEqual([]);
+    expect(catcher.caught).toEqual([]);
   });
 
   it("sends the test email to the address the moderator gives, and logs it as sent without the address", async () => {
@@ -76,7 +69,7 @@ describe.skipIf(NO_BROWSER_REASON !== null)("the /admin Mail panel", () => {
     await page.getByRole("button", { name: "Send a test email" }).focus();
     await page.keyboard.press("Enter");
     await expect.poll(() => message(page), PATIENCE).toMatch(/^Test email sent \(message id .+@localhost\)\.$/);
-    expect(caught.filter((mime) => mime.includes(`To: ${address}\r\n`))).toHaveLength(1);
+    expect(catcher.caught.filter((mime) => mime.includes(`To: ${address}\r\n`))).toHaveLength(1);
     const row = page.locator("#mail-log tr").first();
     await expect.poll(() => row.textContent(), PATIENCE).toContain("Test email");
     expect(await row.textContent()).toContain("Sent (1 attempt)");
@@ -109,7 +102,7 @@ describe.skipIf(NO_BROWSER_REASON !== null)("the /admin Mail panel", () => {
       body: JSON.stringify({ post: "local-leadership-capabilities", author: "Held Reader", email: "held-reader@example.org", body: `Please check ${marker}` }),
     });
     expect(submitted.status).toBe(202);
-    const mailed = () => caught.filter((mime) => mime.includes(`To: ${address}\r\n`) && mime.includes(marker));
+    const mailed = () => catcher.caught.filter((mime) => mime.includes(`To: ${address}\r\n`) && mime.includes(marker));
     await expect.poll(() => mailed().length, PATIENCE).toBe(1);
     expect(mailed()[0]).toContain("Subject: New comment awaiting moderation on");
     expect(mailed()[0]).toContain("To turn these emails off");

@@ -1,15 +1,14 @@
 // `moderate import` from other comment systems, end to end: the real CLI process against the real worker under
 // `wrangler dev`, with the hand-written exports of test/fixtures/import/ gzipped as the systems hand them out.
-import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { importId, PLACEHOLDER_TEXT } from "../../scripts/moderate/import/plan.ts";
 import { gzipped, tempDir } from "../support/import.ts";
 import { startWorker, type RunningWorker } from "../support/wrangler-dev.ts";
+import { runModerate } from "../support/moderate-cli.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
-const NODE = join(ROOT, "node_modules", ".bin", "node");
 const LOCAL = "local-leadership-capabilities";
 const SYSTEM = "system-leadership-matters";
 
@@ -22,22 +21,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await worker?.stop();
 });
-
-function moderate(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(NODE, ["scripts/moderate.ts", ...args], {
-      cwd: ROOT,
-      env: { ...process.env, COMMENTS_API_URL: worker.url, MODERATOR_TOKEN: worker.token, NO_COLOR: "1" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const moderate = (args: string[], env: Record<string, string> = {}) => runModerate(worker, args, env);
 
 interface Published { id: string; parentId: string | null; author: string; body: string; createdAt: string }
 

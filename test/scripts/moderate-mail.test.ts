@@ -1,35 +1,25 @@
 // The moderation CLI's mail commands as an owner runs them: `moderators add --email`, `moderators mail on|off` and
 // `moderators email`, a real process against the real worker under `wrangler dev` with mail on, the development
 // transport pointed at a local catcher (as npm start's .mail/ folder), so what a moderator receives is checked too.
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createServer, type Server } from "node:http";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort, startWorker, type RunningWorker } from "../support/wrangler-dev.ts";
+import { startWorker, type RunningWorker } from "../support/wrangler-dev.ts";
+import { type MailCatcher, startMailCatcher } from "../support/mail-catcher.ts";
+import { runModerate } from "../support/moderate-cli.ts";
 
-const ROOT = join(import.meta.dirname, "..", "..");
-const NODE = join(ROOT, "node_modules", ".bin", "node");
 const POST = "local-leadership-capabilities";
 const PATIENCE = { timeout: 15_000 };
 
 let worker: RunningWorker;
-let catcher: Server;
-const caught: string[] = [];
+let catcher: MailCatcher;
 let reader = 0;
 
 beforeAll(async () => {
-  const port = await freePort();
-  catcher = createServer((request, response) => {
-    let body = "";
-    request.on("data", (chunk: Buffer) => (body += chunk.toString("latin1")));
-    request.on("end", () => (caught.push(body), response.end()));
-  });
-  await new Promise<void>((resolve) => catcher.listen(port, "127.0.0.1", resolve));
+  catcher = await startMailCatcher();
   worker = await startWorker({
     env: "test",
     vars: {
-      MAIL_KEYS: `k1:${randomBytes(32).toString("base64")}`, MAIL_TRANSPORT: "dev", MAIL_DEV_URL: `http://127.0.0.1:${port}/mail`,
+      MAIL_KEYS: `k1:${randomBytes(32).toString("base64")}`, MAIL_TRANSPORT: "dev", MAIL_DEV_URL: catcher.url,
       MAIL_FROM: "comments@localhost", COMMENTS_API_URL: "http://localhost:8787", LINK_SECRET: randomBytes(32).toString("hex"),
       MAIL_RECIPIENT_GAP_MINUTES: "0",
     },
@@ -46,22 +36,7 @@ interface Run {
   stdout: string;
   stderr: string;
 }
-
-function moderate(args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(NODE, ["scripts/moderate.ts", ...args], {
-      cwd: ROOT,
-      env: { ...process.env, COMMENTS_API_URL: worker.url, MODERATOR_TOKEN: worker.token, NO_COLOR: "1" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const moderate = (args: string[], env: Record<string, string> = {}) => runModerate(worker, args, env);
 
 async function submit(body: string): Promise<string> {
   reader++;
@@ -76,7 +51,7 @@ async function submit(body: string): Promise<string> {
 
 /** A caught message's text as a mail client shows it (quoted-printable undone). */
 const decoded = (mime: string) => mime.replace(/=\r\n/g, "").replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-const mailsTo = (address: string, marker: string) => caught.map(decoded).filter((mail) => mail.includes(`To: ${address}\r\n`) && mail.includes(marker));
+const mailsTo = (address: string, marker: string) => catcher.caught.map(decoded).filter((mail) => mail.includes(`To: ${address}\r\n`) && mail.includes(marker));
 /** Long enough for the ledger's alarm to send a mail queued by a comment (it is due at once): "nothing came" means it. */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 2000));
 

@@ -1,14 +1,12 @@
 // `npm run moderate -- person export|erase <email>` as an owner runs it: a real process against the real worker
 // under `wrangler dev` on loopback, asserting on what it prints and its exit code.
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWorker, type RunningWorker } from "../support/wrangler-dev.ts";
+import { runModerate } from "../support/moderate-cli.ts";
 
-const ROOT = join(import.meta.dirname, "..", "..");
-const NODE = join(ROOT, "node_modules", ".bin", "node");
 const POST = "local-leadership-capabilities";
 
 let worker: RunningWorker;
@@ -22,22 +20,7 @@ afterAll(async () => {
   await worker?.stop();
 });
 
-/** Runs the CLI with no terminal on stdin (as a script would), the test worker's URL and the owner's token. */
-function moderate(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(NODE, ["scripts/moderate.ts", ...args], {
-      cwd: ROOT,
-      env: { ...process.env, COMMENTS_API_URL: worker.url, MODERATOR_TOKEN: worker.token, NO_COLOR: "1", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const moderate = (args: string[], env: Record<string, string> = {}) => runModerate(worker, args, env);
 
 async function submit(email: string, body: string): Promise<string> {
   reader++;

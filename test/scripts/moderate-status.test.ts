@@ -1,12 +1,9 @@
 // `npm run moderate -- status` against the real worker under `wrangler dev` whose deploy hook cannot be reached: after
 // an approval the site is reported behind, with the owed version, the hook calls and the hook's error.
-import { spawn } from "node:child_process";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, startWorker, type RunningWorker } from "../support/wrangler-dev.ts";
+import { runModerate } from "../support/moderate-cli.ts";
 
-const ROOT = join(import.meta.dirname, "..", "..");
-const NODE = join(ROOT, "node_modules", ".bin", "node");
 let worker: RunningWorker;
 
 beforeAll(async () => {
@@ -17,20 +14,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await worker?.stop();
 });
-
-function moderate(args: string[]): Promise<{ code: number | null; stdout: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(NODE, ["scripts/moderate.ts", ...args], {
-      cwd: ROOT,
-      env: { ...process.env, COMMENTS_API_URL: worker.url, MODERATOR_TOKEN: worker.token, NO_COLOR: "1" },
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    let stdout = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout }));
-  });
-}
+const moderate = (args: string[], env: Record<string, string> = {}) => runModerate(worker, args, env);
 
 describe("npm run moderate -- status", () => {
   it("reports the site up to date before anything was published", async () => {

@@ -1,15 +1,13 @@
 // The moderation CLI as a moderator runs it: a real process (`node scripts/moderate.ts`) against the real worker
 // under `wrangler dev` on loopback, asserting on what it prints and the exit code scripts rely on.
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, startWorker, type RunningWorker } from "../support/wrangler-dev.ts";
+import { runModerate } from "../support/moderate-cli.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
-// The pinned Node 24 (the shell's `node` may be older and cannot run .ts files); what `npx node` runs.
-const NODE = join(ROOT, "node_modules", ".bin", "node");
 const WXR = join(ROOT, "test", "fixtures", "wxr", "leadership-academy.xml");
 const POSTS = ["local-leadership-capabilities", "system-leadership-matters"] as const;
 
@@ -24,28 +22,7 @@ afterAll(async () => {
   await worker?.stop();
 });
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI with the test worker's URL and token (overridable) and collects its output. */
-function moderate(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(NODE, ["scripts/moderate.ts", ...args], {
-      cwd: ROOT,
-      env: { ...process.env, COMMENTS_API_URL: worker.url, MODERATOR_TOKEN: worker.token, NO_COLOR: "1", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const moderate = (args: string[], env: Record<string, string> = {}) => runModerate(worker, args, env);
 
 /** Submits a comment as a reader would (JSON); each call is a different reader, so the rate limit stays out of it. */
 async function submit(post: string, body: string, author = "Jane Reader"): Promise<string> {
