@@ -84,10 +84,6 @@ export default function configure(eleventyConfig: UserConfig): void {
   // Date filters for the Atom feed, and renderTransforms, which makes the URLs inside post content absolute.
   eleventyConfig.addPlugin(rssPlugin);
 
-  // Pages are written with fs.promises, so the disk work of one page overlaps the rendering of the next; Eleventy
-  // 3 writes synchronously by default, which at 4,000 posts left the main thread waiting on some 4,000 writes.
-  eleventyConfig.configureTemplateHandling({ writeMode: "async" });
-
   eleventyConfig.addPassthroughCopy({ [join(input, "site/assets")]: "assets" });
 
   eleventyConfig.addFilter("readableDate", readableDate);

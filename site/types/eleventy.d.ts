@@ -53,8 +53,6 @@ declare module "@11ty/eleventy" {
     /** Options for the file watcher (chokidar), merged over Eleventy's. */
     setChokidarConfig(options: Record<string, unknown>): void;
     setUseGitIgnore(enabled: boolean): void;
-    /** How templates are written: "sync" (Eleventy 3's default) or "async" (fs.promises, off the main thread). */
-    configureTemplateHandling(options: { writeMode?: "sync" | "async" }): void;
     /** The suffixes of template and directory data files (default [".11tydata", ""]). */
     setDataFileSuffixes(suffixes: string[]): void;
     watchIgnores: Set<string>;
