@@ -76,9 +76,10 @@ export default function configure(eleventyConfig: UserConfig): void {
   // Each post's summary (its intro, else its first paragraph), for lists, feeds and the meta description.
   addSummaries(eleventyConfig);
 
-  // Posts go through Eleventy's own markdown-it (14), given the site's settings, rather than the markdown-it 15
-  // package: 15's published build makes every token through a defineProperty helper, and rendered the
-  // benchmark's 4,000 posts about 1.6x slower, to byte-identical HTML (measured by bench/site-build.ts).
+  // Posts go through Eleventy's own markdown-it, given the site's settings. The project depends on the same major
+  // (14), so summaries (site/markdown.ts) read posts with the very library that renders them, loaded once. 15's
+  // published build makes every token through a defineProperty helper and rendered the benchmark's 4,000 posts
+  // about 1.6x slower, to byte-identical HTML (measured by bench/site-build.ts).
   eleventyConfig.amendLibrary("md", configureMarkdown);
   // Date filters for the Atom feed, and renderTransforms, which makes the URLs inside post content absolute.
   eleventyConfig.addPlugin(rssPlugin);

@@ -13,7 +13,6 @@ import { dirname } from "node:path";
 import * as v from "valibot";
 import type { Comment } from "../client/api.ts";
 import type { MarkupNode } from "../client/markup.ts";
-import { withContent } from "../worker/publish/thread.ts";
 
 export const DEFAULT_SNAPSHOT = ".cache/comments-snapshot.json";
 export const FETCH_TIMEOUT_MS = 5_000;
@@ -100,9 +99,17 @@ export function readWantedVersion(env: Record<string, string | undefined>): numb
   return Number(value.trim());
 }
 
-// A comment from a snapshot (or a worker) older than content trees gets one, as the worker gives old threads on read.
-const withContents = (threads: Record<string, Comment[]>) =>
-  Object.fromEntries(Object.entries(threads).map(([slug, thread]) => [slug, thread.map(withContent)]));
+/**
+ * A comment from a snapshot (or a worker) older than content trees gets one, as the worker gives old threads on read.
+ * The worker's renderer is loaded only then: a build whose comments all carry their trees (every build from a current
+ * worker, and every build with no comments) does not pay to load it.
+ */
+async function withContents(threads: Record<string, Comment[]>): Promise<Record<string, Comment[]>> {
+  const all = Object.values(threads).flat();
+  if (all.every((comment) => comment.content && comment.revision)) return threads;
+  const { withContent } = await import("../worker/publish/thread.ts");
+  return Object.fromEntries(Object.entries(threads).map(([slug, thread]) => [slug, thread.map(withContent)]));
+}
 const total = (threads: Record<string, Comment[]>) => Object.values(threads).reduce((n, t) => n + t.length, 0);
 
 function readSnapshot(path: string): Snapshot | null {
@@ -120,7 +127,7 @@ async function fetchThreads(apiUrl: string, fetchImpl: typeof fetch): Promise<An
   const parsed = v.safeParse(AllThreadsSchema, await response.json());
   if (!parsed.success) throw new Error("the service's answer is not the expected shape");
   const threads = Object.fromEntries(Object.entries(parsed.output.posts).map(([slug, post]) => [slug, post.comments]));
-  return { version: parsed.output.version, threads: withContents(threads) };
+  return { version: parsed.output.version, threads: await withContents(threads) };
 }
 
 const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -158,7 +165,7 @@ export async function loadBuildComments(options: LoadOptions): Promise<BuildComm
   const snapshot = readSnapshot(snapshotPath);
   const snapshotVersion = snapshot?.version ?? 0;
   const builtAt = new Date().toISOString();
-  const fromSnapshot = (saved: Snapshot): BuildComments => ({ source: "snapshot", savedAt: saved.savedAt, version: snapshotVersion, builtAt, threads: withContents(saved.threads) });
+  const fromSnapshot = async (saved: Snapshot): Promise<BuildComments> => ({ source: "snapshot", savedAt: saved.savedAt, version: snapshotVersion, builtAt, threads: await withContents(saved.threads) });
   let answer: Answer;
   if (wantVersion !== undefined) {
     answer = await waitForVersion({ ...options, wantVersion });

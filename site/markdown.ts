@@ -8,7 +8,7 @@ import MarkdownIt from "markdown-it";
  */
 export const MARKDOWN_OPTIONS = { html: true, linkify: false, typographer: false };
 
-/** The part of markdown-it's API the site amends; markdown-it 14 (Eleventy's) and 15 share it. */
+/** The part of markdown-it's API the site amends (Eleventy's markdown-it instance, and the summaries' own). */
 export interface MarkdownSettings {
   set(options: typeof MARKDOWN_OPTIONS): unknown;
   disable(rule: string): unknown;
