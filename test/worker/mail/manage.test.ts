@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { PersonExport } from "../../../worker/desk-shapes.ts";
 import { hashEmail } from "../../../worker/intake/ids.ts";
 import { MANAGE_LINK_TTL_DAYS, signManageToken } from "../../../worker/mail/manage-link.ts";
-import { admin, call, createApproved, createPending, dumpKv, getThread, POST } from "../helpers.ts";
+import { admin, call, createApproved, createPending, dumpKv, getThread, POST, randomIp } from "../helpers.ts";
 import { confirmedSubscriberComment, recordingMailer } from "./mail-helpers.ts";
 
 afterEach(async () => {
@@ -26,7 +26,8 @@ async function managePath(email = ZELDA.email, at = Date.now()): Promise<string>
   return `/mail/manage/${await signManageToken(await hashEmail(email, env.IP_HASH_SALT), env.MANAGE_SECRET!, at)}`;
 }
 
-const open = (path: string, method: "GET" | "POST" = "GET") => call(path, { method, redirect: "manual" });
+/** A visit from its own client address, so the tests do not share one rate-limit budget. */
+const open = (path: string, method: "GET" | "POST" = "GET", ip = randomIp()) => call(path, { method, redirect: "manual", headers: { "cf-connecting-ip": ip } });
 const ledgerExport = async () => (await admin("/export")).text();
 const version = async () => ((await (await admin("/status")).json()) as { version: number }).version;
 /** What a visit could change: every KV key and the ledger's export. */
@@ -168,6 +169,22 @@ describe("deleting one comment from the page", () => {
     expect(await response.text()).toContain("This comment is not on your list");
     expect((await getThread()).comments.map((c) => c.id)).toContain(ben);
     expect((await open(`${await managePath()}/delete/${ben}`)).status).toBe(404);
+  });
+});
+
+describe("the page's buttons", () => {
+  it("are rate-limited per client like an author's delete: over the budget, a page asks to wait and nothing is deleted", async () => {
+    const { published } = await zeldaAndBen();
+    const base = await managePath();
+    // The client's budget is spent: the limiter refuses every key.
+    const spent = { COMMENT_RL: { limit: async () => ({ success: false }) } };
+    const response = await call(`${base}/delete/${published}`, { method: "POST" }, spent);
+    expect(response.status).toBe(429);
+    expect(response.headers.get("retry-after")).toBe("60");
+    expect(await response.text()).toContain("Please wait a minute");
+    expect((await getThread()).comments.map((c) => c.id)).toContain(published);
+    expect((await call(`${base}/erase`, { method: "POST" }, spent)).status).toBe(429);
+    expect((await getThread()).comments.map((c) => c.id)).toContain(published);
   });
 });
 

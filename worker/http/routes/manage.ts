@@ -2,10 +2,12 @@
 // commenter sees the comments written with their address, downloads their data, deletes one, or erases everything.
 // The link names them by their address's salted hash, so the ledger is asked by hash alone (comments stored without
 // one, from some imports, are not listed: docs/privacy.md). A GET never changes anything; the deletes are the
-// buttons of confirm pages, which POST. The same delete as the author's own and the same erasure as an owner's
+// buttons of confirm pages, which POST (rate-limited like an author's delete). The same delete as the author's own and the same erasure as an owner's
 // `person erase`, audited as done by the commenter. Mounted inside routes/mail.ts, so its page headers apply.
 import { Hono } from "hono";
-import { type AppContext, type AppEnv, callLedger, siteUrl } from "../context.ts";
+import { type AppContext, type AppEnv, callLedger, clientIp, siteUrl } from "../context.ts";
+import { ApiError } from "../errors.ts";
+import { enforceRateLimit, RATE_LIMIT_PERIOD_SECONDS } from "../../intake/guard.ts";
 import { IdSchema, validate } from "../../intake/schema.ts";
 import { COMMENTER } from "../../ledger/actions.ts";
 import type { PersonExport } from "../../ledger/person.ts";
@@ -17,7 +19,7 @@ import { erasePersonEverywhere } from "../person-erasure.ts";
 
 export const manage = new Hono<AppEnv>();
 
-type Refusal = 404 | 410;
+type Refusal = 404 | 410 | 429;
 const refuse = (c: AppContext, status: Refusal, title: string, message: string) => c.html(renderMailPage({ title, message }), status);
 
 const NEW_LINK = "Every email we send you carries a fresh link. If you have none, ask the blog's moderators: they can send you a copy of your comments or erase them for you.";
@@ -52,6 +54,21 @@ async function commentOf(c: AppContext, owner: Owner) {
   return (await exportOf(c, owner)).comments.find((comment) => comment.id === id.value) ?? null;
 }
 
+/**
+ * A delete or an erasure spends the client's write budget, as an author's delete does (routes/author.ts); over it,
+ * a page asking them to wait (429) instead of the API's JSON error. Null: within the budget.
+ */
+async function overRateLimit(c: AppContext): Promise<Response | null> {
+  try {
+    await enforceRateLimit(c.env.COMMENT_RL, clientIp(c), c.env.IP_HASH_SALT);
+    return null;
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.status !== 429) throw error;
+    c.header("Retry-After", String(RATE_LIMIT_PERIOD_SECONDS));
+    return refuse(c, 429, "Please wait a minute", "You have made several changes in a short time. Wait a minute, then press the button again.");
+  }
+}
+
 const notTheirs = (c: AppContext, owner: Owner) =>
   c.html(renderMailPage({ title: "No such comment", message: "This comment is not on your list: it may be deleted already.", link: { href: owner.base, text: "Back to your comments" } }), 404);
 
@@ -68,6 +85,8 @@ manage.get("/:token/delete/:id", owned(async (c, owner) => {
 }));
 
 manage.post("/:token/delete/:id", owned(async (c, owner) => {
+  const limited = await overRateLimit(c);
+  if (limited) return limited;
   const id = validate(IdSchema, c.req.param("id"));
   const record = id.ok ? await callLedger(c.env, (ledger) => ledger.removeByOwner(id.value, owner.emailHash)) : null;
   if (!record) return notTheirs(c, owner);
@@ -78,6 +97,8 @@ manage.post("/:token/delete/:id", owned(async (c, owner) => {
 manage.get("/:token/erase", owned(async (c, owner) => c.html(renderEraseConfirm(await exportOf(c, owner), owner.base))));
 
 manage.post("/:token/erase", owned(async (c, owner) => {
+  const limited = await overRateLimit(c);
+  if (limited) return limited;
   const receipt = await erasePersonEverywhere(c.env, c.req.url, { email: null, emailHash: owner.emailHash }, COMMENTER);
   return c.html(renderErased(receipt.comments));
 }));
