@@ -2,8 +2,9 @@
 // commenter sees the comments written with their address, downloads their data, deletes one, or erases everything.
 // The link names them by their address's salted hash, so the ledger is asked by hash alone (comments stored without
 // one, from some imports, are not listed: docs/privacy.md). A GET never changes anything; the deletes are the
-// buttons of confirm pages, which POST (rate-limited like an author's delete). The same delete as the author's own and the same erasure as an owner's
-// `person erase`, audited as done by the commenter. Mounted inside routes/mail.ts, so its page headers apply.
+// buttons of confirm pages, which POST (rate-limited like an author's delete). The same delete as the author's own
+// and the same erasure as an owner's `person erase`, audited as done by the commenter. Mounted inside
+// routes/mail.ts, so its page headers (no-store, a CSP that allows no script) apply.
 import { Hono } from "hono";
 import { type AppContext, type AppEnv, callLedger, clientIp, siteUrl } from "../context.ts";
 import { ApiError } from "../errors.ts";
@@ -11,7 +12,7 @@ import { enforceRateLimit, RATE_LIMIT_PERIOD_SECONDS } from "../../intake/guard.
 import { IdSchema, validate } from "../../intake/schema.ts";
 import { COMMENTER } from "../../ledger/actions.ts";
 import type { PersonExport } from "../../ledger/person.ts";
-import { readManageToken } from "../../mail/manage-link.ts";
+import { MANAGE_LINK_TTL_DAYS, readManageToken } from "../../mail/manage-link.ts";
 import { renderDeleteConfirm, renderDeleted, renderEraseConfirm, renderErased, renderManageList } from "../../mail/manage-page.ts";
 import { renderMailPage } from "../../mail/pages.ts";
 import { purgeThread } from "../../publish/read-cache.ts";
@@ -24,7 +25,7 @@ const refuse = (c: AppContext, status: Refusal, title: string, message: string) 
 
 const NEW_LINK = "Every email we send you carries a fresh link. If you have none, ask the blog's moderators: they can send you a copy of your comments or erase them for you.";
 
-/** Whose page this is, proved by the token, with the page's own path; null after answering why not. */
+/** Whose page this is, as the token proves it, and the page's own path, which every action link starts with. */
 interface Owner {
   emailHash: string;
   base: string;
@@ -37,7 +38,7 @@ function owned(handler: (c: AppContext, owner: Owner) => Promise<Response>) {
     if (!secret) return refuse(c, 404, "There is nothing here", "This blog does not offer this page.");
     const token = c.req.param("token") ?? "";
     const read = await readManageToken(token, secret, Date.now());
-    if (read === "expired") return refuse(c, 410, "This link has expired", `Links to manage your comments work for 30 days. ${NEW_LINK}`);
+    if (read === "expired") return refuse(c, 410, "This link has expired", `Links to manage your comments work for ${MANAGE_LINK_TTL_DAYS} days. ${NEW_LINK}`);
     if (!read) return refuse(c, 404, "This link is not valid", `Check that the whole link was copied from the email. ${NEW_LINK}`);
     return handler(c, { emailHash: read.emailHash, base: `/mail/manage/${token}` });
   };
