@@ -7,7 +7,7 @@ import { applyBulk, currentStatus, isStatus, loadMore, loadQueue, selectAll } fr
 import { askToErase, cancelErase, clearPerson, confirmErase, exportPerson } from "./person.ts";
 import { addRule, loadRules } from "./rules.ts";
 import { describeSiteStatus } from "./site-status.ts";
-import { forgetAddress, loadMail, saveAddress, sendTestMail } from "./mail.ts";
+import { forgetAddress, loadMail, saveAddress, savePendingMail, sendTestMail } from "./mail.ts";
 
 /** Runs a page action, showing its failure in the live region; a refused token signs the tab out. */
 async function attempt(task: () => Promise<void>): Promise<void> {
@@ -105,6 +105,7 @@ byId<HTMLFormElement>("mail-address").addEventListener("submit", (event) => {
   void attempt(() => saveAddress(event.target as HTMLFormElement));
 });
 byId("mail-forget").addEventListener("click", () => void attempt(forgetAddress));
+byId("mail-pending").addEventListener("change", () => void attempt(savePendingMail));
 byId("mail-test").addEventListener("click", () => void attempt(sendTestMail));
 byId("mail-refresh").addEventListener("click", () => void attempt(loadMail));
 

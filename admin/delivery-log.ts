@@ -7,6 +7,7 @@ const KINDS: Record<DeliveryLine["kind"], string> = {
   reply: "Reply notification",
   confirm: "Subscription confirmation",
   test: "Test email",
+  pending: "Comments awaiting moderation",
 };
 
 const STATES: Record<DeliveryLine["state"], string> = {

@@ -117,7 +117,7 @@ export type TestMailOutcome =
   | { result: "mail-off" };
 
 /** What a mail is: a reply notification, a subscription's confirmation, a moderator's test email from /admin. */
-export type MailKind = "reply" | "confirm" | "test";
+export type MailKind = "reply" | "confirm" | "test" | "pending";
 /** A mail's place in the outbox: `sending` is a claim held during one send (it lapses if the object is reset). */
 export type DeliveryState = "queued" | "sending" | "retrying" | "sent" | "failed" | "dropped";
 

@@ -66,6 +66,10 @@ export interface AdminClient {
   addModerator(name: string, role: string): Promise<{ name: string; role: string; token: string }>;
   listModerators(): Promise<ModeratorListing[]>;
   revokeModerator(name: string): Promise<void>;
+  /** Keeps a moderator's address for mail (sealed by the worker), or forgets it (null). */
+  setModeratorEmail(name: string, email: string | null): Promise<void>;
+  /** Turns a moderator's mail about comments held for moderation on or off. */
+  setModeratorPendingMail(name: string, on: boolean): Promise<{ address: boolean; pendingMail: boolean }>;
   /** The newest `limit` entries of the audit log, newest first (all of them when `limit` is null). */
   audit(limit: number | null): Promise<AuditEntry[]>;
   listRules(): Promise<Rule[]>;
@@ -203,6 +207,15 @@ export function createAdminClient(config: CliConfig): AdminClient {
     },
     async revokeModerator(name) {
       await callChecked("DELETE", `/api/admin/moderators/${encodeURIComponent(name)}`, `Revoking ${name}`);
+    },
+    async setModeratorEmail(name, email) {
+      const path = `/api/admin/mail/moderators/${encodeURIComponent(name)}`;
+      if (email === null) await callChecked("DELETE", path, `Removing ${name}'s address`);
+      else await callChecked("PUT", path, `Keeping ${name}'s address`, { email });
+    },
+    async setModeratorPendingMail(name, on) {
+      const path = `/api/admin/mail/moderators/${encodeURIComponent(name)}/pending-mail`;
+      return (await (await callChecked("PUT", path, `Turning ${name}'s mail ${on ? "on" : "off"}`, { on })).json()) as { address: boolean; pendingMail: boolean };
     },
     async audit(limit) {
       const entries: AuditEntry[] = [];

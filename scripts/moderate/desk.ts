@@ -1,5 +1,6 @@
-// The moderation desk's CLI commands: `moderators add|list|revoke`, `rules list|add|remove` and `audit`.
+// The moderation desk's CLI commands: `moderators add|list|revoke|email|mail`, `rules list|add|remove` and `audit`.
 // Owners manage moderators and rules; the worker answers 403 to anyone else, reported as exit code 3.
+import { PersonSchema, validate } from "../../worker/intake/schema.ts";
 import type { AdminClient, AuditEntry } from "./api.ts";
 import type { CliIo, Command } from "./command.ts";
 import { EXIT_OK, UsageError } from "./errors.ts";
@@ -48,19 +49,43 @@ function sub(name: string, positionals: string[], counts: Record<string, number>
 }
 
 function oneOf(option: string, value: string, allowed: readonly string[]): string {
-  if (!allowed.includes(value)) throw new UsageError(`${option === "kind" ? "the rule kind" : `--${option}`} must be one of ${allowed.join(", ")}`);
+  const what = option === "kind" ? "the rule kind" : option === "mail" ? "moderators mail" : `--${option}`;
+  if (!allowed.includes(value)) throw new UsageError(`${what} must be one of ${allowed.join(", ")}`);
   return value;
 }
 
 type Values = Record<string, string | boolean | undefined>;
 
 // `client` is called only once the arguments are checked: a usage error never needs a token or a worker.
+/** An address as the worker accepts it (the same rule), checked before anything is written. */
+function checkedEmail(email: string): string {
+  const result = validate(PersonSchema, { email });
+  if (!result.ok) throw new UsageError(`--email: ${result.fields.email ?? result.message}`);
+  return result.value.email;
+}
+
+const mailState = (name: string, state: { address: boolean; pendingMail: boolean }) =>
+  `${name}: mail about comments held for moderation is ${state.pendingMail ? "on" : "off"}${state.address ? "" : " (no address is set for them, so nothing is sent)"}`;
+
 async function runModerators(verb: string, args: string[], values: Values, io: CliIo, client: () => AdminClient): Promise<number> {
   if (verb === "add") {
     const role = oneOf("role", String(values.role ?? "moderator"), ROLES);
+    const email = typeof values.email === "string" ? checkedEmail(values.email) : null;
     const created = await client().addModerator(args[0]!, role);
     if (values.json) io.out(JSON.stringify({ name: created.name, role: created.role, token: created.token }));
     else io.out(`added ${created.name} (${created.role})\ntoken: ${created.token}\nThis token is shown only once: give it to ${created.name} now. Only its hash is stored.`);
+    // After the token is shown: a refusal here (mail off) leaves the moderator added, and says so.
+    if (email !== null) {
+      await client().setModeratorEmail(created.name, email);
+      if (!values.json) io.out(`${created.name}'s address is kept (sealed); they are emailed about comments held for moderation.`);
+    }
+  } else if (verb === "email") {
+    const [name, email] = args as [string, string];
+    await client().setModeratorEmail(name, email === "none" ? null : checkedEmail(email));
+    io.out(email === "none" ? `${name}'s address is removed: they are mailed nothing.` : `${name}'s address is kept (sealed).`);
+  } else if (verb === "mail") {
+    const [name, state] = args as [string, string];
+    io.out(mailState(name, await client().setModeratorPendingMail(name, oneOf("mail", state, ["on", "off"]) === "on")));
   } else if (verb === "list") {
     const moderators = await client().listModerators();
     if (moderators.length === 0) io.out("No moderators yet (only the owner's MODERATOR_TOKEN).");
@@ -91,11 +116,11 @@ async function runRules(verb: string, args: string[], values: Values, io: CliIo,
 
 export const DESK_COMMANDS: Record<string, Command> = {
   moderators: {
-    options: { role: { type: "string", short: "r" }, json: { type: "boolean" } },
+    options: { role: { type: "string", short: "r" }, json: { type: "boolean" }, email: { type: "string" } },
     min: 0,
     many: true,
     run: ({ values, positionals }, io, client) => {
-      const [verb, args] = sub("moderators", positionals, { add: 1, list: 0, revoke: 1 });
+      const [verb, args] = sub("moderators", positionals, { add: 1, list: 0, revoke: 1, email: 2, mail: 2 });
       return runModerators(verb, args, values, io, client);
     },
   },

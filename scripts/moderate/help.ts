@@ -15,7 +15,7 @@ Commands:
   export [--output <file>]                  every comment and the audit log as JSON (import reads it)
   import <file> [--dry-run] [--map <file>]  another system's export (WordPress, Disqus, Isso, Remark42, ...) or a backup
   migrate [--cursor <cursor>]               bring a v1 store's comments into the moderation ledger
-  moderators add|list|revoke                named moderators, each with their own token (owners only)
+  moderators add|list|revoke|email|mail     named moderators, their tokens and their mail (owners only)
   rules list|add|remove                     hold or mark spam on arrival (owners add and remove)
   audit [--limit <n>]                       who did what, newest first
   person export|erase <email>               one person's data: a copy, or its erasure (owners only)
@@ -118,9 +118,11 @@ many records it scanned, added and found already there.`,
 Marks each comment as spam: kept for the record, never shown and never counted; a published one is unpublished.
 Reports each id; an unknown id is reported and the others still run (exit code 1).`,
 
-  moderators: `Usage: npm run moderate -- moderators add <name> [--role owner|moderator] [--json]
+  moderators: `Usage: npm run moderate -- moderators add <name> [--role owner|moderator] [--email <address>] [--json]
        npm run moderate -- moderators list
        npm run moderate -- moderators revoke <name>
+       npm run moderate -- moderators email <name> <address>|none
+       npm run moderate -- moderators mail <name> on|off
 
 Named moderators, each with their own token, so the audit log says who did what (owners only: run these with
 the owner's MODERATOR_TOKEN or an owner's token).
@@ -128,10 +130,13 @@ the owner's MODERATOR_TOKEN or an owner's token).
   add     creates a moderator and prints their token once (only its hash is stored: it cannot be shown again).
           Moderators moderate; owners also manage moderators and rules.
   list    every moderator, with when they were added and revoked
-  revoke  their token stops working at once, everywhere; their audit entries stay
+  revoke  their token stops working at once, everywhere; their audit entries stay, their address and queued mail go
+  email   keeps their address for mail (sealed), or removes it with "none"; needs mail on (MAIL_KEYS)
+  mail    turns their email about comments held for moderation on or off (on once they have an address)
 
 Options:
   -r, --role <role>  moderator (default) or owner
+      --email <addr> also keep their address for mail (add): they are emailed about held comments
       --json         print {"name":…,"role":…,"token":…} on one line, for scripts`,
 
   rules: `Usage: npm run moderate -- rules list

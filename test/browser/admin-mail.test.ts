@@ -1,6 +1,7 @@
 // The /admin Mail panel in Chromium, from the keyboard: a moderator with no address is told so when they press
 // "Send a test email"; once they give their address, the test email goes out (kept by a local mail catcher, as
-// npm start's .mail/ folder does) and the delivery log shows it as sent, naming no address. Against the real worker
+// npm start's .mail/ folder does) and the delivery log shows it as sent, naming no address. The checkbox for the mail
+// about comments held for moderation turns it off and on, and a held comment reaches the moderator while it is on. Against the real worker
 // under `wrangler dev`, with the development transport pointed at the catcher.
 import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
@@ -81,5 +82,36 @@ describe.skipIf(NO_BROWSER_REASON !== null)("the /admin Mail panel", () => {
     expect(await row.textContent()).toContain("Sent (1 attempt)");
     expect(await page.locator("#mail-panel").textContent()).not.toContain(address);
     expect(await axeViolations(page)).toEqual([]);
+  });
+
+  it("turns the mail about held comments off and on from the keyboard, and mails a held comment while it is on", async () => {
+    const address = `held-${Date.now()}@example.org`;
+    const saved = await fetch(`${server.url}/api/admin/mail/me`, {
+      method: "PUT", headers: { authorization: `Bearer ${server.token}`, "content-type": "application/json" }, body: JSON.stringify({ email: address }),
+    });
+    expect(saved.status).toBe(200);
+    const label = "Email me when a comment is held for moderation";
+    const page = await signIn();
+    expect(await page.getByLabel(label).isChecked()).toBe(true);
+    await page.getByLabel(label).focus();
+    await page.keyboard.press("Space");
+    await expect.poll(() => message(page), PATIENCE).toBe("You will no longer be emailed about comments held for moderation.");
+    // The choice is the server's: a new sign-in shows it unticked.
+    const again = await signIn();
+    expect(await again.getByLabel(label).isChecked()).toBe(false);
+    await again.getByLabel(label).focus();
+    await again.keyboard.press("Space");
+    await expect.poll(() => message(again), PATIENCE).toBe("You will be emailed when a comment is held for moderation.");
+
+    const marker = `held${Date.now().toString(36)}`;
+    const submitted = await fetch(`${server.url}/api/comments`, {
+      method: "POST", headers: { "content-type": "application/json" },
+      body: JSON.stringify({ post: "local-leadership-capabilities", author: "Held Reader", email: "held-reader@example.org", body: `Please check ${marker}` }),
+    });
+    expect(submitted.status).toBe(202);
+    const mailed = () => caught.filter((mime) => mime.includes(`To: ${address}\r\n`) && mime.includes(marker));
+    await expect.poll(() => mailed().length, PATIENCE).toBe(1);
+    expect(mailed()[0]).toContain("Subject: New comment awaiting moderation on");
+    expect(mailed()[0]).toContain("To turn these emails off");
   });
 });

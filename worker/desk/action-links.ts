@@ -1,7 +1,8 @@
-// One-click moderation links for the new-comment notification (as Isso and Remark42 mail them): each names an
-// action, a comment, a moderator and an expiry, signed with HMAC-SHA256 under LINK_SECRET (worker/http/signed-token.ts).
-// The three links of one notification share one link id, which the ledger records when one of them is used: a
-// decision is taken once, later changes go through /admin. No LINK_SECRET: no links, and /admin/act answers 404.
+// One-click moderation links for the new-comment notifications, the webhook's and the moderators' mail (as Isso and
+// Remark42 mail them): each names an action, a comment, a moderator and an expiry, signed with HMAC-SHA256 under
+// LINK_SECRET (worker/http/signed-token.ts). The three links of one notification share one link id, which the ledger
+// records when one of them is used: a decision is taken once, later changes go through /admin. No LINK_SECRET: no
+// links, and /admin/act answers 404.
 import { escapeHtml } from "../http/form-page.ts";
 import { signToken, verifyToken } from "../http/signed-token.ts";
 
@@ -40,13 +41,16 @@ export async function verifyLink(token: string, secret: string): Promise<LinkCla
     && typeof claims.exp === "number" && typeof claims.link === "string" ? (claims as unknown as LinkClaims) : null;
 }
 
-/** The Approve, Reject and Spam links for a new comment, or null without LINK_SECRET (or with the admin API off). */
-export async function buildActionUrls(env: Env, origin: string, id: string, now = Date.now()): Promise<ActionUrls | null> {
+/**
+ * The Approve, Reject and Spam links for a new comment, acting as `moderator` (the webhook's: NOTIFY_MODERATOR, else
+ * the owner; a moderator's own mail: theirs), or null without LINK_SECRET (or with the admin API off).
+ */
+export async function buildActionUrls(env: Env, origin: string, id: string, now = Date.now(), moderator = env.NOTIFY_MODERATOR?.trim() || "owner"): Promise<ActionUrls | null> {
   const secret = env.LINK_SECRET;
   if (!secret || !env.MODERATOR_TOKEN) return null;
   const days = Number(env.LINK_TTL_DAYS);
   const ttl = (Number.isFinite(days) && days > 0 ? days : LINK_TTL_DAYS_DEFAULT) * DAY_MS;
-  const base = { id, moderator: env.NOTIFY_MODERATOR?.trim() || "owner", exp: now + ttl, link: crypto.randomUUID() };
+  const base = { id, moderator, exp: now + ttl, link: crypto.randomUUID() };
   const url = async (action: LinkAction) => `${origin}/admin/act/${await signLink({ ...base, action }, secret)}`;
   return { approveUrl: await url("approve"), rejectUrl: await url("reject"), spamUrl: await url("spam") };
 }

@@ -256,6 +256,9 @@ export const BulkSchema = fieldsObject({
 /** One person's address, for an owner's export or erasure of their data (a POST body, so never in a URL or a log). */
 export const PersonSchema = fieldsObject({ email: emailField });
 
+/** A moderator's mail about comments held for moderation turned on or off (/admin's Mail panel, `moderators mail`). */
+export const PendingMailSchema = fieldsObject({ on: v.boolean("on must be true or false.") });
+
 /** An edit of a comment's text, or the blog's reply: the same limits as a reader's comment. */
 export const TextSchema = fieldsObject({ body: bodyField });
 

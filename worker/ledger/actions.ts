@@ -51,6 +51,11 @@ export interface ModerationOptions {
    * auto-approved submission), so what it writes (the reply notification, worker/mail/) commits with the approval.
    */
   onApproved?: (record: AdminComment, emailHash: string | null) => void;
+  /**
+   * Called inside the transaction that takes in a new comment held for moderation (the intake, the inbox's drain),
+   * so the moderators' mail about it (worker/mail/) commits with it, and a comment taken in again queues nothing.
+   */
+  onPending?: (record: AdminComment) => void;
 }
 
 /** The alarm armed with every outbox change: a backstop after the action's own pass, which normally ends the work. */
@@ -126,6 +131,7 @@ export class LedgerActions {
     ledger.transaction(() => {
       ledger.insert([{ record, emailHash: entry.emailHash }]);
       if (record.status === "approved") this.options.onApproved?.(record, entry.emailHash);
+      if (record.status === "pending") this.options.onPending?.(record);
       if (verdict) this.options.desk.auditComment(this.at(), "rules", verdict.action, { ...record, status: "pending" }, record, { rule: verdict.rule.id });
     });
     // A pending comment changes nothing readers see; an approved one is published in one pass (never waiting).

@@ -27,6 +27,7 @@ import { mailerFor } from "../mail/transport.ts";
 import { type ModeratorAddress, ModeratorAddresses } from "../mail/moderator-addresses.ts";
 import { testMail } from "../mail/templates.ts";
 import { manageUrl } from "../mail/manage-link.ts";
+import { buildActionUrls } from "../desk/action-links.ts";
 import type { TestMailOutcome } from "../desk-shapes.ts";
 
 /** How long a moderator's action waits for KV to accept its writes before answering `published: false`. */
@@ -85,8 +86,26 @@ export class ModerationLedger extends DurableObject<Env> {
       onApproved: (record, emailHash) => {
         if (this.#mail.queueReplyNotice(record.id, record.parentId, emailHash, Date.now())) void ctx.storage.setAlarm(Date.now());
       },
+      // A new comment held for moderation queues a mail to each active moderator who gave an address and kept this
+      // mail on, in the intake's transaction; the alarm, due now, sends it.
+      onPending: (record) => {
+        let queued = false;
+        for (const { emailHash } of this.#pendingMailRecipients()) queued = this.#mail.queuePendingNotice(record.id, emailHash, Date.now()) || queued;
+        if (queued) void ctx.storage.setAlarm(Date.now());
+      },
     });
     this.#scrubStoredAddresses(ledger);
+  }
+
+  /** The moderators the pending-comment mail goes to: active, with an address, the mail on. */
+  #pendingMailRecipients() {
+    return this.#moderatorAddresses.pendingMailRecipients().filter((recipient) => this.#moderation.desk.activeModerator(recipient.name) !== null);
+  }
+
+  /** Drops the unsent pending-comment mails to this address when no moderator who wants them has it any more. */
+  #dropUnwantedPendingMail(emailHash: string | undefined): void {
+    if (emailHash === undefined || this.#pendingMailRecipients().some((recipient) => recipient.emailHash === emailHash)) return;
+    this.#mail.dropUnsentOfKind(emailHash, "pending", "the moderator no longer gets this mail", Date.now());
   }
 
   /**
@@ -136,7 +155,16 @@ export class ModerationLedger extends DurableObject<Env> {
     const keys = await readAddressKeys(this.env.MAIL_KEYS);
     if (!settings || !keys) return null;
     const ledger = this.#moderation.ledger;
-    return deliverDue({ store: this.#mail, comment: (id) => ledger.get(id), mailer: mailerFor(this.env), keys, settings, now: () => Date.now() });
+    return deliverDue({
+      store: this.#mail, comment: (id) => ledger.get(id), mailer: mailerFor(this.env), keys, settings, now: () => Date.now(),
+      moderatorAt: (emailHash) => {
+        const recipient = this.#pendingMailRecipients().find((r) => r.emailHash === emailHash);
+        const address = recipient ? this.#moderatorAddresses.get(recipient.name) : null;
+        return recipient && address ? { name: recipient.name, sealed: address.sealed } : null;
+      },
+      // The links open /admin/act on the comment service, made out to the moderator the mail goes to.
+      actionUrls: (commentId, moderator) => buildActionUrls(this.env, settings.links.serviceUrl, commentId, Date.now(), moderator),
+    });
   }
 
   // The public intake (routes/comments.ts): a new comment, and whether a reply's parent may take one.
@@ -238,10 +266,17 @@ export class ModerationLedger extends DurableObject<Env> {
     return this.#moderation.desk.addModerator(moderator, tokenHash, actor, new Date().toISOString());
   }
 
-  /** Revokes a moderator's token and forgets the address they gave for mail: a revoked moderator is mailed nothing. */
+  /**
+   * Revokes a moderator's token and forgets the address they gave for mail and their mail choice, dropping the mail
+   * still queued for them: a revoked moderator is mailed nothing.
+   */
   revokeModerator(name: string, actor: Actor) {
     const revoked = this.#moderation.desk.revokeModerator(name, actor, new Date().toISOString());
-    if (revoked) this.#moderatorAddresses.set(name, null, Date.now());
+    if (revoked) {
+      const emailHash = this.#moderatorAddresses.get(name)?.emailHash;
+      this.#moderatorAddresses.forget(name);
+      this.#dropUnwantedPendingMail(emailHash);
+    }
     return revoked;
   }
 
@@ -367,14 +402,31 @@ export class ModerationLedger extends DurableObject<Env> {
 
   // Moderators' own addresses (worker/mail/moderator-addresses.ts) and the test email from /admin.
 
-  /** Keeps the signed-in moderator's sealed address (the worker seals it and hashes it), or forgets it (null). */
+  /** Keeps a moderator's sealed address (the worker seals it and hashes it), or forgets it (null). */
   setModeratorAddress(name: string, address: ModeratorAddress | null): void {
+    const before = this.#moderatorAddresses.get(name)?.emailHash;
     this.#moderatorAddresses.set(name, address, Date.now());
+    if (before !== address?.emailHash) this.#dropUnwantedPendingMail(before);
   }
 
   /** Whether the moderator gave an address. */
   hasModeratorAddress(name: string): boolean {
     return this.#moderatorAddresses.get(name) !== null;
+  }
+
+  /** What /admin's Mail panel shows a moderator: whether they gave an address, and whether the pending-comment mail is on. */
+  moderatorMail(name: string): { address: boolean; pendingMail: boolean } {
+    return { address: this.#moderatorAddresses.get(name) !== null, pendingMail: this.#moderatorAddresses.pendingMailOn(name) };
+  }
+
+  /**
+   * Turns a moderator's mail about comments held for moderation on or off (off drops what is still queued for them);
+   * answers what the Mail panel then shows.
+   */
+  setModeratorPendingMail(name: string, on: boolean): { address: boolean; pendingMail: boolean } {
+    this.#moderatorAddresses.setPendingMail(name, on, Date.now());
+    if (!on) this.#dropUnwantedPendingMail(this.#moderatorAddresses.get(name)?.emailHash);
+    return this.moderatorMail(name);
   }
 
   /**

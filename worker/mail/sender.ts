@@ -1,9 +1,11 @@
 // The mail outbox's sender, run by the ledger's Durable Object alarm. Each pass claims the mails due, groups a
-// recipient's reply notifications into one message, checks at send time that each reply is still approved and the
-// subscription still active, keeps to the per-recipient gap and the daily limit, and records the outcome: sent (with
-// the provider's message id), retrying with backoff, or failed after MAIL_MAX_ATTEMPTS. A failure never touches
-// the comments. The address is opened only here, for the send, and never logged. Each message's "manage my comments"
-// link is signed here, at send time, for the recipient's hash, so it is fresh whenever the mail waited.
+// recipient's reply notifications into one message (and a moderator's pending-comment mails into another), checks at
+// send time that each reply is still approved and the subscription still active (that each comment is still pending
+// and the moderator still wants the mail), keeps to the per-recipient gap and the daily limit, and records the
+// outcome: sent (with the provider's message id), retrying with backoff, or failed after MAIL_MAX_ATTEMPTS. A failure
+// never touches the comments. The address is opened only here, for the send, and never logged. Each message's
+// "manage my comments" link is signed here, at send time, for the recipient's hash, so it is fresh whenever the mail
+// waited.
 import type { AdminComment } from "../comment.ts";
 import { findPost } from "../intake/posts.ts";
 import { type AddressKeys, openAddress } from "./address-seal.ts";
@@ -13,6 +15,8 @@ import type { MailStore, OutboxMail } from "./tables.ts";
 import { type ApprovedReply, confirmationMail, replyMail } from "./templates.ts";
 import type { MailMessage } from "./message.ts";
 import { manageUrl } from "./manage-link.ts";
+import type { ActionUrls } from "../desk/action-links.ts";
+import { type PendingComment, pendingComment, pendingCommentsMail } from "./moderator-mail.ts";
 
 /** How many mails one pass claims (the alarm runs again at once when more are due). */
 export const MAIL_BATCH = 25;
@@ -26,6 +30,10 @@ export interface SenderDeps {
   keys: AddressKeys;
   settings: MailSettings;
   now: () => number;
+  /** The moderator this address's pending-comment mail is for (active, mail on), with their sealed address, or null. */
+  moderatorAt: (emailHash: string) => { name: string; sealed: string } | null;
+  /** The signed one-click links for a comment, made out to this moderator (null without LINK_SECRET). */
+  actionUrls: (commentId: string, moderator: string) => Promise<ActionUrls | null>;
 }
 
 /** What one pass did, for tests and logs (counts only: no address, no text). */
@@ -53,10 +61,11 @@ export async function deliverDue(deps: SenderDeps): Promise<PassOutcome> {
   const { store, settings, now } = deps;
   const outcome: PassOutcome = { sent: 0, failed: 0, postponed: 0, dropped: 0 };
   const claimed = store.claimDue(now(), MAIL_BATCH);
-  // One message per confirmation; one per recipient for all their reply notifications due now.
+  // One message per confirmation; one per recipient for all their reply notifications due now, and one per moderator
+  // for all the comments held for them.
   const groups = new Map<string, OutboxMail[]>();
   for (const mail of claimed) {
-    const key = mail.kind === "reply" ? `reply:${mail.emailHash}` : mail.id;
+    const key = mail.kind === "reply" || mail.kind === "pending" ? `${mail.kind}:${mail.emailHash}` : mail.id;
     groups.set(key, [...(groups.get(key) ?? []), mail]);
   }
   for (const mails of groups.values()) {
@@ -86,7 +95,7 @@ export async function deliverDue(deps: SenderDeps): Promise<PassOutcome> {
       outcome.postponed += ids.length;
       continue;
     }
-    store.drop(built.dropped.map((m) => m.id), "the reply is no longer approved", at);
+    store.drop(built.dropped.map((m) => m.id), built.mails[0]!.kind === "pending" ? "the comment is no longer pending" : "the reply is no longer approved", at);
     outcome.dropped += built.dropped.length;
     const sending = built.mails.map((m) => m.id);
     try {
@@ -122,6 +131,7 @@ type Built =
 async function buildMessage(deps: SenderDeps, mails: OutboxMail[], at: number): Promise<Built> {
   const { store, settings } = deps;
   const first = mails[0]!;
+  if (first.kind === "pending") return buildPendingMessage(deps, mails, at);
   const subscriber = store.subscriber(first.emailHash);
   if (!subscriber?.address) return { drop: "the address unsubscribed" };
   if (first.kind === "confirm") {
@@ -145,4 +155,27 @@ async function buildMessage(deps: SenderDeps, mails: OutboxMail[], at: number): 
   const to = await openAddress(subscriber.address, deps.keys);
   const manage = await manageUrl(settings.links, first.emailHash, settings.manageSecret, at);
   return { message: replyMail(to, settings.from, settings.links, subscriber.unsubscribeToken, replies, manage), mails: kept, dropped };
+}
+
+/** A moderator's message about the comments held for them, leaving out those moderated since they were queued. */
+async function buildPendingMessage(deps: SenderDeps, mails: OutboxMail[], at: number): Promise<Built> {
+  const { store, settings } = deps;
+  const first = mails[0]!;
+  const moderator = deps.moderatorAt(first.emailHash);
+  if (!moderator) return { drop: "no active moderator wants this mail at this address" };
+  const last = store.lastNoticeTo(first.emailHash, "pending");
+  if (last !== null && at - last < settings.recipientGapMs) return { waitUntil: last + settings.recipientGapMs };
+  const comments: PendingComment[] = [];
+  const kept: OutboxMail[] = [];
+  const dropped: OutboxMail[] = [];
+  for (const mail of mails) {
+    const record = mail.commentId === null ? null : deps.comment(mail.commentId);
+    const listed = record?.status === "pending" ? pendingComment(record, await deps.actionUrls(record.id, moderator.name)) : null;
+    if (listed) (comments.push(listed), kept.push(mail));
+    else dropped.push(mail);
+  }
+  if (kept.length === 0) return { drop: "the comment is no longer pending" };
+  const to = await openAddress(moderator.sealed, deps.keys);
+  const manage = await manageUrl(settings.links, first.emailHash, settings.manageSecret, at);
+  return { message: pendingCommentsMail(to, settings.from, settings.links, moderator.name, comments, manage), mails: kept, dropped };
 }

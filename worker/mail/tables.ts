@@ -218,6 +218,23 @@ export class MailStore {
   }
 
   /**
+   * A new comment is held for moderation: queues the pending-comment mail to one moderator's address, keyed (comment
+   * id, recipient hash), so taking the same comment in again never queues again. Called inside the ingest's
+   * transaction. Returns whether a mail was queued.
+   */
+  queuePendingNotice(commentId: string, emailHash: string, now: number): boolean {
+    return this.#enqueue(`pending:${commentId}:${emailHash}`, "pending", emailHash, commentId, now);
+  }
+
+  /** Drops the unsent mails of one kind to this address (a revoked moderator is mailed nothing more). */
+  dropUnsentOfKind(emailHash: string, kind: MailKind, reason: string, now: number): void {
+    this.#sql.exec(
+      "UPDATE mail_outbox SET state = 'dropped', error = ?, updated_at = ? WHERE email_hash = ? AND kind = ? AND state IN ('queued', 'retrying', 'sending')",
+      reason, now, emailHash, kind,
+    );
+  }
+
+  /**
    * Claims up to `limit` mails due at `now` (queued, or retrying and due), marking them `sending` under a lease in
    * this same step, so two passes never send one mail twice.
    */
@@ -274,11 +291,14 @@ export class MailStore {
     for (const id of ids) this.#sql.exec("UPDATE mail_outbox SET state = 'dropped', error = ?, updated_at = ? WHERE id = ?", reason, now, id);
   }
 
-  /** When the last reply notification to this recipient was sent (ms), or null. The confirmation does not count. */
-  lastNoticeTo(emailHash: string): number | null {
+  /**
+   * When the last notification of this kind (reply, or pending for moderators) to this recipient was sent (ms), or
+   * null. The confirmation does not count.
+   */
+  lastNoticeTo(emailHash: string, kind: "reply" | "pending" = "reply"): number | null {
     return this.#rows<{ at: number | null }>(
-      "SELECT MAX(updated_at) AS at FROM mail_outbox WHERE email_hash = ? AND kind = 'reply' AND state = 'sent'",
-      emailHash,
+      "SELECT MAX(updated_at) AS at FROM mail_outbox WHERE email_hash = ? AND kind = ? AND state = 'sent'",
+      emailHash, kind,
     )[0]?.at ?? null;
   }
 

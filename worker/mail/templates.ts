@@ -33,7 +33,7 @@ export function listId(links: MailLinks): string {
   return `Replies to your comments <replies.${new URL(links.siteUrl).hostname}>`;
 }
 
-function html(paragraphs: string[]): string {
+export function html(paragraphs: string[]): string {
   return `<!doctype html><html lang="en-GB"><head><meta charset="utf-8"></head><body style="font-family:sans-serif;line-height:1.5">\n${paragraphs.join("\n")}\n</body></html>\n`;
 }
 
@@ -50,7 +50,8 @@ export function manageFooter(manageUrl: string | null): { text: string; html: st
   };
 }
 
-const quote = (text: string) => (text.length > QUOTE_MAX ? `${text.slice(0, QUOTE_MAX).trimEnd()}…` : text);
+/** A text as a mail quotes it: at most QUOTE_MAX characters, an ellipsis saying more follows. */
+export const quote = (text: string) => (text.length > QUOTE_MAX ? `${text.slice(0, QUOTE_MAX).trimEnd()}…` : text);
 
 /** The confirmation of a new subscription: a link to a page whose button confirms. No reader-written text. */
 export function confirmationMail(to: string, from: string, links: MailLinks, confirmToken: string, manageUrl: string | null): MailMessage {

@@ -29,7 +29,7 @@ describe("the moderator's own address", () => {
     const address = newAddress("moderator");
     expect((await admin("/mail/me", json({ email: address }))).status).toBe(200);
     const me = await admin("/mail/me");
-    expect(await me.json()).toEqual({ address: true });
+    expect(await me.json()).toEqual({ address: true, pendingMail: true });
   });
 
   it("refuses an invalid address with a 422 naming the email field, keeping the address given before", async () => {
@@ -37,13 +37,13 @@ describe("the moderator's own address", () => {
     const refused = await admin("/mail/me", json({ email: "not an address" }));
     expect(refused.status).toBe(422);
     expect(await refused.json()).toMatchObject({ fields: { email: expect.stringContaining("valid email address") } });
-    expect(await (await admin("/mail/me")).json()).toEqual({ address: true });
+    expect(await (await admin("/mail/me")).json()).toEqual({ address: true, pendingMail: true });
   });
 
   it("is forgotten on DELETE", async () => {
     await admin("/mail/me", json({ email: newAddress("gone") }));
     expect((await admin("/mail/me", { method: "DELETE" })).status).toBe(204);
-    expect(await (await admin("/mail/me")).json()).toEqual({ address: false });
+    expect(await (await admin("/mail/me")).json()).toEqual({ address: false, pendingMail: true });
   });
 });
 

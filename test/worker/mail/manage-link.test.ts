@@ -6,8 +6,9 @@ import { hashEmail } from "../../../worker/intake/ids.ts";
 import { MANAGE_LINK_TTL_DAYS, readManageToken, signManageToken } from "../../../worker/mail/manage-link.ts";
 import type { MailMessage } from "../../../worker/mail/message.ts";
 import { confirmationMail, manageFooter, replyMail, testMail } from "../../../worker/mail/templates.ts";
+import { pendingCommentsMail } from "../../../worker/mail/moderator-mail.ts";
 import { signLink } from "../../../worker/desk/action-links.ts";
-import { admin } from "../helpers.ts";
+import { admin, createPending } from "../helpers.ts";
 import { approve, confirmedSubscriberComment, deliver, mailTo, newAddress, pendingReply, recordingMailer } from "./mail-helpers.ts";
 
 afterEach(() => recordingMailer.clear());
@@ -26,7 +27,7 @@ function manageTokenIn(message: MailMessage): string {
 }
 
 describe("the manage link in every mail's footer", () => {
-  it("is in the confirmation, the reply notification and the moderator's test email, and names each one's recipient", async () => {
+  it("is in the confirmation, the reply notification, the moderator's mail about a held comment and their test email, and names each one's recipient", async () => {
     const subscriber = newAddress("footer");
     const parent = await confirmedSubscriberComment(subscriber);
     await approve(await pendingReply(parent, "A reply that is approved."));
@@ -38,9 +39,12 @@ describe("the manage link in every mail's footer", () => {
     const moderator = newAddress("moderator");
     await admin("/mail/me", { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: moderator }) });
     expect((await admin("/mail/test", { method: "POST" })).status).toBe(200);
-    const [test] = mailTo(moderator);
+    await createPending({ body: "A comment held for moderation." });
+    await deliver();
+    const test = mailTo(moderator).find((m) => m.subject.startsWith("Test email"));
+    const held = mailTo(moderator).find((m) => m.subject.includes("awaiting moderation"));
 
-    for (const [message, address] of [[confirmation!, subscriber], [reply!, subscriber], [test!, moderator]] as const) {
+    for (const [message, address] of [[confirmation!, subscriber], [reply!, subscriber], [test!, moderator], [held!, moderator]] as const) {
       const read = await readManageToken(manageTokenIn(message), SECRET, Date.now());
       expect(read, message.subject).toEqual({ emailHash: await hashOf(address) });
     }
@@ -71,6 +75,7 @@ describe("the manage link in every mail's footer", () => {
       confirmationMail("a@example.org", "from@example.org", links, "t".repeat(43), null),
       replyMail("a@example.org", "from@example.org", links, "u".repeat(43), [reply], null),
       testMail("a@example.org", "from@example.org", "owner", null),
+      pendingCommentsMail("a@example.org", "from@example.org", links, "owner", [{ id: reply.id, author: "Ben", body: "Hi", postTitle: "A post", actions: null }], null),
     ];
     for (const message of messages) expect(`${message.text}${message.html}`).not.toContain("/mail/manage/");
     expect(manageFooter(null)).toEqual({ text: "", html: "" });

@@ -69,6 +69,8 @@ function withSender(body: (rig: Rig) => Promise<void>): Promise<void> {
       },
       pass: () => deliverDue({
         store, keys, settings: SETTINGS, now: clock.now, comment: (id) => comments.get(id) ?? null,
+        // No moderators here: their mail is tested in moderator-mail.test.ts.
+        moderatorAt: () => null, actionUrls: async () => null,
         mailer: {
           async send(message) {
             if (failing.message) throw new Error(failing.message);

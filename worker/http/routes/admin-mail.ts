@@ -1,12 +1,15 @@
 // The moderator's view of mail, under /api/admin/mail (the admin API's token is checked by admin.ts): the delivery
 // log, newest first, each line queued, sending, retrying, sent, failed or dropped, with the provider's message id or
 // the error. The log names recipients by the first characters of their salted hash, never by address.
-// Each moderator may give their own address (`/me`, sealed like a subscriber's) and send themself a test email.
+// Each moderator may give their own address (`/me`, sealed like a subscriber's), send themself a test email, and
+// turn on or off the mail about comments held for moderation (`/me/pending-mail`, on by default). Owners may do the
+// same for any moderator (`/moderators/<name>`, the CLI's `moderators add --email` and `moderators mail|email`).
 import { Hono } from "hono";
-import { type AppEnv, callLedger, readJsonBody } from "../context.ts";
-import { ApiError, badRequest, invalidFields } from "../errors.ts";
+import { type AppContext, type AppEnv, callLedger, readJsonBody } from "../context.ts";
+import { ApiError, badRequest, invalidFields, notFound } from "../errors.ts";
+import { requireOwner } from "../../desk/auth.ts";
 import { hashEmail } from "../../intake/ids.ts";
-import { PersonSchema, validate } from "../../intake/schema.ts";
+import { PendingMailSchema, PersonSchema, validate } from "../../intake/schema.ts";
 import type { TestMailOutcome } from "../../desk-shapes.ts";
 import { readAddressKeys, sealAddress } from "../../mail/address-seal.ts";
 
@@ -23,20 +26,33 @@ adminMail.get("/log", async (c) => {
   return c.json({ deliveries });
 });
 
-// Whether the signed-in moderator gave an address (never the address itself: the page only needs to know).
-adminMail.get("/me", async (c) => {
-  const name = c.get("moderator").name;
-  return c.json({ address: await callLedger(c.env, (ledger) => ledger.hasModeratorAddress(name)) });
-});
-
-// `{"email": "..."}`: the signed-in moderator's own address, sealed before it reaches the ledger.
-adminMail.put("/me", async (c) => {
+/** `{"email": "..."}` from the body, sealed and hashed: only this leaves the request for the ledger. */
+async function sealedAddressFromBody(c: AppContext) {
   const result = validate(PersonSchema, await readJsonBody(c));
   if (!result.ok) throw invalidFields(result.fields, result.message);
   const keys = await readAddressKeys(c.env.MAIL_KEYS);
   if (!keys) throw new ApiError(503, "mail_off", "Mail is off: the MAIL_KEYS secret is not set, so no address can be kept.");
   const email = result.value.email.toLowerCase();
-  const address = { emailHash: await hashEmail(email, c.env.IP_HASH_SALT), sealed: await sealAddress(email, keys) };
+  return { emailHash: await hashEmail(email, c.env.IP_HASH_SALT), sealed: await sealAddress(email, keys) };
+}
+
+/** `{"on": true|false}` from the body. */
+async function pendingMailFromBody(c: AppContext): Promise<boolean> {
+  const result = validate(PendingMailSchema, await readJsonBody(c));
+  if (!result.ok) throw invalidFields(result.fields, result.message);
+  return result.value.on;
+}
+
+// Whether the signed-in moderator gave an address (never the address itself: the page only needs to know), and
+// whether they get the mail about comments held for moderation.
+adminMail.get("/me", async (c) => {
+  const name = c.get("moderator").name;
+  return c.json(await callLedger(c.env, (ledger) => ledger.moderatorMail(name)));
+});
+
+// `{"email": "..."}`: the signed-in moderator's own address, sealed before it reaches the ledger.
+adminMail.put("/me", async (c) => {
+  const address = await sealedAddressFromBody(c);
   const name = c.get("moderator").name;
   await callLedger(c.env, (ledger) => ledger.setModeratorAddress(name, address));
   return c.json({ address: true });
@@ -46,6 +62,41 @@ adminMail.delete("/me", async (c) => {
   const name = c.get("moderator").name;
   await callLedger(c.env, (ledger) => ledger.setModeratorAddress(name, null));
   return c.body(null, 204);
+});
+
+// `{"on": false}` stops the mail about comments held for moderation (and drops what is queued); `true` restarts it.
+adminMail.put("/me/pending-mail", async (c) => {
+  const on = await pendingMailFromBody(c);
+  const name = c.get("moderator").name;
+  return c.json(await callLedger(c.env, (ledger) => ledger.setModeratorPendingMail(name, on)));
+});
+
+/** The name in the path, when it is an active moderator's (or the owner's); a 404 otherwise. */
+async function activeModeratorName(c: AppContext): Promise<string> {
+  const name = c.req.param("name") ?? "";
+  const moderator = await callLedger(c.env, (ledger) => ledger.activeModerator(name));
+  if (!moderator) throw notFound("There is no active moderator with that name.");
+  return moderator.name;
+}
+
+// Owners: a moderator's address (`{"email": "..."}`; DELETE forgets it) and their pending-comment mail.
+adminMail.put("/moderators/:name", requireOwner(), async (c) => {
+  const name = await activeModeratorName(c);
+  const address = await sealedAddressFromBody(c);
+  await callLedger(c.env, (ledger) => ledger.setModeratorAddress(name, address));
+  return c.json(await callLedger(c.env, (ledger) => ledger.moderatorMail(name)));
+});
+
+adminMail.delete("/moderators/:name", requireOwner(), async (c) => {
+  const name = await activeModeratorName(c);
+  await callLedger(c.env, (ledger) => ledger.setModeratorAddress(name, null));
+  return c.body(null, 204);
+});
+
+adminMail.put("/moderators/:name/pending-mail", requireOwner(), async (c) => {
+  const name = await activeModeratorName(c);
+  const on = await pendingMailFromBody(c);
+  return c.json(await callLedger(c.env, (ledger) => ledger.setModeratorPendingMail(name, on)));
 });
 
 // Sends a test email to the signed-in moderator's own address at once; the outcome is also in the delivery log.
