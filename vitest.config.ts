@@ -18,12 +18,13 @@ export default defineConfig({
           cloudflareTest({
             wrangler: { configPath: "./wrangler.toml" },
             // Mail is on, recorded in memory (worker/mail/recording.ts), with no gap between a recipient's mails
-            // and no wait before a retry, so a test sees each send at once.
+            // and no wait before a retry, so a test sees each send at once; every mail carries a manage link.
             miniflare: {
               bindings: {
                 KV_WRITE_SPACING_MS: "0",
                 MAIL_TRANSPORT: "record",
                 MAIL_KEYS: "test1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+                MANAGE_SECRET: "test-manage-secret",
                 MAIL_RECIPIENT_GAP_MINUTES: "0",
                 MAIL_RETRY_BASE_SECONDS: "0",
               },

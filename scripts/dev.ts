@@ -39,15 +39,22 @@ function ensureDevVars(): string {
   }
   const token = readDevVar(DEV_VARS, "MODERATOR_TOKEN");
   if (!token) throw new Error(".dev.vars has no MODERATOR_TOKEN line: add one, or delete the file to get a new one.");
-  // The key that seals addresses at rest (worker/mail/address-seal.ts); added to a .dev.vars made before mail existed.
-  if (!readDevVar(DEV_VARS, "MAIL_KEYS")) {
-    const text = readFileSync(DEV_VARS, "utf8");
-    const line = `MAIL_KEYS=dev1:${randomBytes(32).toString("base64")}`;
-    if (/^MAIL_KEYS=.*$/m.test(text)) writeFileSync(DEV_VARS, text.replace(/^MAIL_KEYS=.*$/m, line), { mode: 0o600 });
-    else appendFileSync(DEV_VARS, `${text.endsWith("\n") ? "" : "\n"}${line}\n`);
-    console.log("Added a new random MAIL_KEYS to .dev.vars.");
-  }
+  // The key that seals addresses at rest (worker/mail/address-seal.ts) and the one that signs the "manage my comments"
+  // link in every mail (worker/mail/manage-link.ts); added to a .dev.vars made before they existed.
+  ensureDevSecret("MAIL_KEYS", `dev1:${randomBytes(32).toString("base64")}`);
+  ensureDevSecret("MANAGE_SECRET", randomBytes(32).toString("base64url"));
   return token;
+}
+
+/** Gives .dev.vars a random value for `name` when it has none (an empty `name=` line is filled in). */
+function ensureDevSecret(name: string, value: string): void {
+  if (readDevVar(DEV_VARS, name)) return;
+  const text = readFileSync(DEV_VARS, "utf8");
+  const line = `${name}=${value}`;
+  const existing = new RegExp(`^${name}=.*$`, "m");
+  if (existing.test(text)) writeFileSync(DEV_VARS, text.replace(existing, line), { mode: 0o600 });
+  else appendFileSync(DEV_VARS, `${text.endsWith("\n") ? "" : "\n"}${line}\n`);
+  console.log(`Added a new random ${name} to .dev.vars.`);
 }
 
 const children: ChildProcess[] = [];

@@ -41,15 +41,20 @@ export interface Rule {
 
 // One person's data (ledger/person.ts): an owner's export and erasure of everything held about an email address.
 
-/** Whose data: the address as given and its salted hash (worker/intake/ids.ts `hashEmail`). */
+/**
+ * Whose data: the address as given and its salted hash (worker/intake/ids.ts `hashEmail`). The address is null when
+ * only the hash is known (the commenter's own "manage my comments" link): comments stored without a hash (some
+ * imports) are then out of reach, and only a moderator's export or erasure by address finds them.
+ */
 export interface Person {
-  email: string;
+  email: string | null;
   emailHash: string;
 }
 
 /** Everything held about one address, its reply-mail subscription included (one at most, by the address's hash). */
 export interface PersonExport {
-  email: string;
+  /** The address asked about; null for the commenter's own export, which names them by hash only. */
+  email: string | null;
   comments: AdminComment[];
   /** Block rules keyed on the address's hash (the hash, never the address, is what a rule keeps). */
   rules: Rule[];

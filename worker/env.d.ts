@@ -17,6 +17,8 @@ interface WorkerSecrets {
   DEPLOY_HOOK_MIN_INTERVAL_SECONDS?: string;
   /** Signs the one-click Approve/Reject/Spam links in notifications (HMAC-SHA256); unset = no links, /admin/act 404. */
   LINK_SECRET?: string;
+  /** Signs the "manage my comments" link in every mail (HMAC-SHA256, worker/mail/manage-link.ts); unset = no link, /mail/manage 404. */
+  MANAGE_SECRET?: string;
   /** How long after submitting an author may edit or delete their comment, in seconds (default 900: 15 minutes). */
   EDIT_WINDOW_SECONDS?: string;
   /** "true": an author's edit of an approved comment keeps it approved (default: it returns to pending). */

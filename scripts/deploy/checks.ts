@@ -15,6 +15,7 @@ export const OPTIONAL_SECRETS = [
   "DEPLOY_HOOK_AUTHORIZATION",
   "LINK_SECRET",
   "MAIL_KEYS",
+  "MANAGE_SECRET",
 ] as const;
 
 /** "fail" stops the deploy; "warn" is something a real deploy needs that a dry run may lack. */

@@ -1,6 +1,6 @@
 // Reply emails under `npm start`, tried as a new reader would in Chromium: subscribe with and without JavaScript,
 // confirm from the link in the .eml file the local setup keeps in .mail/, have a reply approved, and find exactly
-// one notification there. Nothing leaves the machine.
+// one notification there; open the manage page from the link at the foot of a mail. Nothing leaves the machine.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
@@ -101,4 +101,18 @@ describe.skipIf(NO_BROWSER_REASON !== null)("reply emails under npm start", () =
       expect(mailTo(address)).toHaveLength(2);
     });
   }
+
+  it("opens the reader's manage page from the link at the foot of their mail, listing their comment", async () => {
+    const address = "reader-manage@example.org";
+    await commentFrom(true, address, "Managing Reader");
+    await expect.poll(() => mailTo(address).length, { timeout: 15_000 }).toBe(1);
+    const link = /http:\/\/localhost:\d+\/mail\/manage\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}/.exec(mailTo(address)[0]!)![0];
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(link);
+    expect(await page.locator("h1").textContent()).toBe("Your comments");
+    expect(await page.locator("main ol > li").count()).toBe(1);
+    expect(await page.locator("main ol").textContent()).toContain("A comment from Managing Reader.");
+    await context.close();
+  });
 });

@@ -1,8 +1,10 @@
 // One-click moderation links for the new-comment notifications, the webhook's and the moderators' mail (as Isso and
 // Remark42 mail them): each names an action, a comment, a moderator and an expiry, signed with HMAC-SHA256 under
-// LINK_SECRET. The three links of one notification share one link id, which the ledger records when one of them is used: a decision is taken once,
-// later changes go through /admin. No LINK_SECRET: no links, and /admin/act answers 404.
+// LINK_SECRET (worker/http/signed-token.ts). The three links of one notification share one link id, which the ledger
+// records when one of them is used: a decision is taken once, later changes go through /admin. No LINK_SECRET: no
+// links, and /admin/act answers 404.
 import { escapeHtml } from "../http/form-page.ts";
+import { signToken, verifyToken } from "../http/signed-token.ts";
 
 export const LINK_ACTIONS = ["approve", "reject", "spam"] as const;
 export type LinkAction = (typeof LINK_ACTIONS)[number];
@@ -26,34 +28,17 @@ export interface ActionUrls {
   spamUrl: string;
 }
 
-const encoder = new TextEncoder();
-const toBase64Url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-const fromBase64Url = (text: string) => Uint8Array.from(atob(text.replace(/-/g, "+").replace(/_/g, "/")), (ch) => ch.charCodeAt(0));
-
-function hmacKey(secret: string): Promise<CryptoKey> {
-  return crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+/** `<claims>.<signature>` (worker/http/signed-token.ts). */
+export function signLink(claims: LinkClaims, secret: string): Promise<string> {
+  return signToken(claims, secret);
 }
 
-/** `<claims>.<signature>`, both base64url. */
-export async function signLink(claims: LinkClaims, secret: string): Promise<string> {
-  const body = toBase64Url(encoder.encode(JSON.stringify(claims)));
-  const signature = new Uint8Array(await crypto.subtle.sign("HMAC", await hmacKey(secret), encoder.encode(body)));
-  return `${body}.${toBase64Url(signature)}`;
-}
-
-/** The claims of a well-signed token (checked in constant time by WebCrypto), or null; expiry is the caller's. */
+/** The claims of a well-signed action link, or null; expiry is the caller's. */
 export async function verifyLink(token: string, secret: string): Promise<LinkClaims | null> {
-  const match = /^([A-Za-z0-9_-]{1,1000})\.([A-Za-z0-9_-]{43})$/.exec(token);
-  if (!match) return null;
-  try {
-    const ok = await crypto.subtle.verify("HMAC", await hmacKey(secret), fromBase64Url(match[2]!), encoder.encode(match[1]!));
-    if (!ok) return null;
-    const claims = JSON.parse(new TextDecoder().decode(fromBase64Url(match[1]!))) as LinkClaims;
-    return LINK_ACTIONS.includes(claims.action) && typeof claims.id === "string" && typeof claims.moderator === "string"
-      && typeof claims.exp === "number" && typeof claims.link === "string" ? claims : null;
-  } catch {
-    return null;
-  }
+  const claims = await verifyToken(token, secret);
+  if (!claims) return null;
+  return LINK_ACTIONS.includes(claims.action as LinkAction) && typeof claims.id === "string" && typeof claims.moderator === "string"
+    && typeof claims.exp === "number" && typeof claims.link === "string" ? (claims as unknown as LinkClaims) : null;
 }
 
 /**

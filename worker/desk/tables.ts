@@ -13,7 +13,7 @@ export type { AuditDraft, AuditEntry, Moderator, ModeratorListing, Rule } from "
 /** The bootstrap owner (MODERATOR_TOKEN): not in the table, and no moderator may take the name. */
 export const OWNER: Moderator = { name: "owner", role: "owner" };
 /** Names the audit log gives the owner's bootstrap token and the service itself (rules, migrations). */
-export const RESERVED_NAMES: readonly string[] = [OWNER.name, "system", "rules", "author"];
+export const RESERVED_NAMES: readonly string[] = [OWNER.name, "system", "rules", "author", "commenter"];
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS moderators (

@@ -29,6 +29,8 @@ export type Actor = string;
 export const SYSTEM: Actor = "system";
 /** The commenter acting with their edit token. */
 export const AUTHOR: Actor = "author";
+/** The commenter acting through the signed link in their mail ("manage my comments", worker/mail/manage-link.ts). */
+export const COMMENTER: Actor = "commenter";
 
 export interface ModerationOptions {
   ledger: Ledger;

@@ -1,10 +1,12 @@
 // The author's take-back ("take it back"): for a short while after posting, the author of a new comment may edit or
 // delete it with the edit token the worker gave them (its hash and deadline are the edit grant, edit-grants.ts).
 // Apart from the moderators' actions (moderation.ts) because a different person acts, with a different proof: the
-// ledger checks the grant, not a moderator's token. The routes are worker/http/routes/author.ts.
+// ledger checks the grant, not a moderator's token. The routes are worker/http/routes/author.ts. The commenter's
+// delete from their "manage my comments" page is here too: the same delete, proved by the signed link's email hash
+// instead of an edit token, with no time limit (routes/manage.ts).
 import type { AdminComment } from "../comment.ts";
 import type { Status } from "../intake/schema.ts";
-import { AUTHOR, LedgerActions, type LedgerEntry, postKeys } from "./actions.ts";
+import { AUTHOR, COMMENTER, LedgerActions, type LedgerEntry, postKeys } from "./actions.ts";
 import type { OutboxKey } from "./outbox.ts";
 
 /** An author's edit grant as the worker hands it over: the token's hash and when the window closes (ms). */
@@ -81,5 +83,15 @@ export class AuthorActions extends LedgerActions {
     if (refused) return refuse(refused);
     const outcome = await this.remove(id, AUTHOR);
     return outcome ? { refused: null, record: outcome.record, emailHash: null, published: outcome.published } : refuse("gone");
+  }
+
+  /**
+   * The commenter deletes one of their comments from their "manage my comments" page: exactly the author's delete,
+   * allowed when the comment was written with the address whose hash the signed link names. Null: not theirs, or gone.
+   */
+  async removeByOwner(id: string, emailHash: string): Promise<AdminComment | null> {
+    if (this.options.ledger.emailHashOf(id) !== emailHash) return null;
+    const outcome = await this.remove(id, COMMENTER);
+    return outcome ? outcome.record : null;
   }
 }

@@ -107,13 +107,13 @@ export class Ledger extends LedgerEdits {
 
   /**
    * One person's live comments, oldest first: by the salted email hash, or by the address itself for records that
-   * carry one without a hash (taken in from a v1 namespace whose metadata had none).
+   * carry one without a hash (taken in from a v1 namespace whose metadata had none) when the address is known.
    */
-  byPerson(emailHash: string, email: string): AdminComment[] {
+  byPerson(emailHash: string, email: string | null): AdminComment[] {
     return this.rows<{ record: string }>(
       `SELECT record FROM comments WHERE ${LIVE} AND (email_hash = ? OR (email_hash IS NULL AND lower(json_extract(record, '$.email')) = ?))
        ORDER BY created_at, id`,
-      emailHash, email.trim().toLowerCase(),
+      emailHash, email === null ? null : email.trim().toLowerCase(),
     ).map((row) => JSON.parse(row.record) as AdminComment);
   }
 

@@ -26,6 +26,7 @@ import { MailStore } from "../mail/tables.ts";
 import { mailerFor } from "../mail/transport.ts";
 import { type ModeratorAddress, ModeratorAddresses } from "../mail/moderator-addresses.ts";
 import { testMail } from "../mail/templates.ts";
+import { manageUrl } from "../mail/manage-link.ts";
 import { buildActionUrls } from "../desk/action-links.ts";
 import type { TestMailOutcome } from "../desk-shapes.ts";
 
@@ -322,6 +323,13 @@ export class ModerationLedger extends DurableObject<Env> {
     return this.#moderation.erasePerson(person, kvOnly, actor);
   }
 
+  // The commenter, through the signed link in their mail (routes/manage.ts): the page lists exportPerson's comments
+  // and erases with erasePerson, both by the hash alone; one comment's delete is here.
+  /** Deletes comment `id` when it was written with the address of this hash (null: not theirs, or already gone). */
+  removeByOwner(id: string, emailHash: string) {
+    return this.#moderation.removeByOwner(id, emailHash);
+  }
+
   // Mail (routes/mail.ts, routes/admin-mail.ts, worker/mail/): reply subscriptions and the delivery log, kept in this
   // object's SQLite beside the comments.
   /**
@@ -433,7 +441,8 @@ export class ModerationLedger extends DurableObject<Env> {
     if (!settings || !keys) return { result: "mail-off" };
     try {
       const to = await openAddress(address.sealed, keys);
-      const { messageId } = await mailerFor(this.env).send(testMail(to, settings.from, name));
+      const manage = await manageUrl(settings.links, address.emailHash, settings.manageSecret, Date.now());
+      const { messageId } = await mailerFor(this.env).send(testMail(to, settings.from, name, manage));
       this.#mail.logTest(address.emailHash, { messageId }, Date.now());
       return { result: "sent", messageId };
     } catch (error) {

@@ -15,7 +15,7 @@ import type { OutboxKey } from "./outbox.ts";
 export type { ErasureReceipt, Person, PersonExport } from "../desk-shapes.ts";
 
 /** The names the audit log gives parties other than moderators, shown as they are. */
-const NOT_STAFF = new Set(["author", "system", "rules"]);
+const NOT_STAFF = new Set(["author", "commenter", "system", "rules"]);
 
 /** An audit entry as the person sees it: a moderator's name is another person's data, so only the role shows. */
 function withoutStaffNames(entry: AuditEntry): AuditEntry {

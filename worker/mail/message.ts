@@ -1,7 +1,8 @@
 // The mail capability (worker/mail/): what a message is, the transports that send it (transport.ts), what each mail
 // says (templates.ts; moderator-mail.ts for the moderators' mail about held comments), the subscriptions and the mail
 // outbox in the ledger's SQLite (tables.ts), the moderators' addresses and choices (moderator-addresses.ts), the
-// alarm's sender (sender.ts) and the sealing of addresses at rest (address-seal.ts).
+// alarm's sender (sender.ts), the sealing of addresses at rest (address-seal.ts), and the "manage my comments" link
+// every mail carries and its pages (manage-link.ts, manage-page.ts).
 //
 // This file: one outgoing message, in the shape Cloudflare's `send_email` binding takes (to, from, subject, text,
 // html, headers), and its MIME form for the development transport, which keeps every message as an `.eml` file.

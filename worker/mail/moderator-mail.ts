@@ -9,7 +9,7 @@ import type { ActionUrls } from "../desk/action-links.ts";
 import { escapeHtml } from "../http/form-page.ts";
 import { findPost } from "../intake/posts.ts";
 import type { MailMessage } from "./message.ts";
-import { html, type MailLinks, quote, SITE_NAME } from "./templates.ts";
+import { html, type MailLinks, manageFooter, quote, SITE_NAME } from "./templates.ts";
 
 /** A comment as the moderator's mail lists it: still pending, on a known post, with its one-click links if any. */
 export interface PendingComment {
@@ -38,7 +38,8 @@ export function turnOffLine(links: MailLinks, moderator: string): string {
 }
 
 /** One message to moderator `moderator` about one or more comments held for moderation. */
-export function pendingCommentsMail(to: string, from: string, links: MailLinks, moderator: string, comments: readonly PendingComment[]): MailMessage {
+export function pendingCommentsMail(to: string, from: string, links: MailLinks, moderator: string, comments: readonly PendingComment[], manageUrl: string | null): MailMessage {
+  const manage = manageFooter(manageUrl);
   const first = comments[0]!;
   const subject = comments.length === 1
     ? `New comment awaiting moderation on "${first.postTitle}"`
@@ -66,11 +67,12 @@ export function pendingCommentsMail(to: string, from: string, links: MailLinks, 
     to,
     from,
     subject,
-    text: `${texts.join("\n\n---\n\n")}\n\n${all} ${admin}\n\n--\n${footer}\n`,
+    text: `${texts.join("\n\n---\n\n")}\n\n${all} ${admin}\n\n--\n${footer}\n${manage.text}`,
     html: html([
       ...htmls,
       `<p>${escapeHtml(all)} <a href="${escapeHtml(admin)}">${escapeHtml(admin)}</a></p>`,
       `<hr><p style="font-size:small">${escapeHtml(footer)}</p>`,
+      manage.html,
     ]),
     headers: { "Auto-Submitted": "auto-generated" },
   };

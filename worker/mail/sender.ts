@@ -3,7 +3,9 @@
 // send time that each reply is still approved and the subscription still active (that each comment is still pending
 // and the moderator still wants the mail), keeps to the per-recipient gap and the daily limit, and records the
 // outcome: sent (with the provider's message id), retrying with backoff, or failed after MAIL_MAX_ATTEMPTS. A failure
-// never touches the comments. The address is opened only here, for the send, and never logged.
+// never touches the comments. The address is opened only here, for the send, and never logged. Each message's
+// "manage my comments" link is signed here, at send time, for the recipient's hash, so it is fresh whenever the mail
+// waited.
 import type { AdminComment } from "../comment.ts";
 import { findPost } from "../intake/posts.ts";
 import { type AddressKeys, openAddress } from "./address-seal.ts";
@@ -12,6 +14,7 @@ import { MAIL_MAX_ATTEMPTS, type MailSettings } from "./settings.ts";
 import type { MailStore, OutboxMail } from "./tables.ts";
 import { type ApprovedReply, confirmationMail, replyMail } from "./templates.ts";
 import type { MailMessage } from "./message.ts";
+import { manageUrl } from "./manage-link.ts";
 import type { ActionUrls } from "../desk/action-links.ts";
 import { type PendingComment, pendingComment, pendingCommentsMail } from "./moderator-mail.ts";
 
@@ -134,7 +137,8 @@ async function buildMessage(deps: SenderDeps, mails: OutboxMail[], at: number): 
   if (first.kind === "confirm") {
     if (subscriber.state !== "pending" || !subscriber.confirmToken) return { drop: "the address is no longer waiting for confirmation" };
     const to = await openAddress(subscriber.address, deps.keys);
-    return { message: confirmationMail(to, settings.from, settings.links, subscriber.confirmToken), mails, dropped: [] };
+    const manage = await manageUrl(settings.links, first.emailHash, settings.manageSecret, at);
+    return { message: confirmationMail(to, settings.from, settings.links, subscriber.confirmToken, manage), mails, dropped: [] };
   }
   if (subscriber.state !== "confirmed") return { drop: "the subscription is not active" };
   const last = store.lastNoticeTo(first.emailHash);
@@ -149,7 +153,8 @@ async function buildMessage(deps: SenderDeps, mails: OutboxMail[], at: number): 
   }
   if (kept.length === 0) return { drop: "the reply is no longer approved" };
   const to = await openAddress(subscriber.address, deps.keys);
-  return { message: replyMail(to, settings.from, settings.links, subscriber.unsubscribeToken, replies), mails: kept, dropped };
+  const manage = await manageUrl(settings.links, first.emailHash, settings.manageSecret, at);
+  return { message: replyMail(to, settings.from, settings.links, subscriber.unsubscribeToken, replies, manage), mails: kept, dropped };
 }
 
 /** A moderator's message about the comments held for them, leaving out those moderated since they were queued. */
@@ -171,5 +176,6 @@ async function buildPendingMessage(deps: SenderDeps, mails: OutboxMail[], at: nu
   }
   if (kept.length === 0) return { drop: "the comment is no longer pending" };
   const to = await openAddress(moderator.sealed, deps.keys);
-  return { message: pendingCommentsMail(to, settings.from, settings.links, moderator.name, comments), mails: kept, dropped };
+  const manage = await manageUrl(settings.links, first.emailHash, settings.manageSecret, at);
+  return { message: pendingCommentsMail(to, settings.from, settings.links, moderator.name, comments, manage), mails: kept, dropped };
 }

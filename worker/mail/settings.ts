@@ -21,6 +21,8 @@ export interface MailSettings {
   dailyLimit: number;
   recipientGapMs: number;
   retryBaseMs: number;
+  /** Signs the "manage my comments" link every mail carries (mail/manage-link.ts); null: mails carry none. */
+  manageSecret: string | null;
 }
 
 const number = (value: string | undefined, fallback: number) => {
@@ -37,5 +39,6 @@ export function mailSettings(env: Env): MailSettings | null {
     dailyLimit: number(env.MAIL_DAILY_LIMIT, MAIL_DAILY_LIMIT_DEFAULT),
     recipientGapMs: number(env.MAIL_RECIPIENT_GAP_MINUTES, MAIL_RECIPIENT_GAP_MINUTES_DEFAULT) * 60_000,
     retryBaseMs: number(env.MAIL_RETRY_BASE_SECONDS, MAIL_RETRY_BASE_SECONDS_DEFAULT) * 1000,
+    manageSecret: env.MANAGE_SECRET || null,
   };
 }

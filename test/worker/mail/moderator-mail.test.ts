@@ -27,6 +27,7 @@ const SETTINGS: MailSettings = {
   dailyLimit: 50,
   recipientGapMs: 15 * MINUTE,
   retryBaseMs: MINUTE,
+  manageSecret: null,
 };
 
 interface Rig {

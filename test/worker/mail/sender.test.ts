@@ -19,6 +19,7 @@ const SETTINGS: MailSettings = {
   dailyLimit: 3,
   recipientGapMs: 15 * MINUTE,
   retryBaseMs: MINUTE,
+  manageSecret: "sender-test-manage-secret",
 };
 
 interface Rig {

@@ -1,10 +1,12 @@
 // The links in mail, /mail/confirm/<token> and /mail/unsubscribe/<token> (worker/mail/). A GET changes nothing: it
 // shows a page whose button POSTs. The unsubscribe POST is also RFC 8058's one-click unsubscribe: mailbox providers
 // POST `List-Unsubscribe=One-Click` with no cookies, and must get a 200, never a redirect. Both answer the same page
-// for an unknown token as for a used one, so a token cannot be probed.
+// for an unknown token as for a used one, so a token cannot be probed. The "manage my comments" pages
+// (/mail/manage/<token>, routes/manage.ts) are mounted here, under the same page headers.
 import { Hono } from "hono";
 import { type AppContext, type AppEnv, callLedger } from "../context.ts";
 import { MAIL_PAGE_CSP, renderMailPage } from "../../mail/pages.ts";
+import { manage } from "./manage.ts";
 
 export const mail = new Hono<AppEnv>();
 
@@ -59,3 +61,5 @@ mail.post("/unsubscribe/:token", async (c) => {
   await callLedger(c.env, (ledger) => ledger.unsubscribe(token));
   return page(c, 200, { title: "You are unsubscribed", message: "This address gets no more reply emails from us, and we no longer keep it for mail." });
 });
+
+mail.route("/manage", manage);
