@@ -9,7 +9,7 @@ import { addClientBundle } from "./site/client-bundle.ts";
 import { collectTags } from "./site/collections.ts";
 import { replies } from "./client/markup.ts";
 import { collectCommentFeeds, latestCommentEntries } from "./site/comment-feeds.ts";
-import { commentThreadHtml } from "./site/comment-thread.ts";
+import { commentThreadHtml, escapeHtml } from "./site/comment-thread.ts";
 import { DEFAULT_SNAPSHOT, loadBuildComments, readWantedVersion, type BuildComments } from "./site/comments-data.ts";
 import { skipDraftsUnlessPreview } from "./site/drafts.ts";
 import { absoluteUrl, isoDate, jsonForScript, published, readableDate, userTags } from "./site/filters.ts";
@@ -95,6 +95,7 @@ export default function configure(eleventyConfig: UserConfig): void {
   eleventyConfig.addFilter("newest", newest);
   eleventyConfig.addFilter("byYear", byYear);
   eleventyConfig.addFilter("jsonForScript", jsonForScript);
+  eleventyConfig.addFilter("escapeHtml", escapeHtml);
   eleventyConfig.addFilter("blogPosting", (post: PostSummary) => blogPosting(post, site));
   eleventyConfig.addFilter("threadOf", (comments: BuildComments, slug: string) => comments.threads[slug] ?? []);
   eleventyConfig.addFilter("commentThreadHtml", commentThreadHtml);
