@@ -46,12 +46,3 @@ export function userTags(tags: unknown): string[] {
 export function published(posts: CollectionItem[]): CollectionItem[] {
   return posts.filter((post) => post.data.draft !== true);
 }
-
-/**
- * Serialises structured data for an inline `<script type="application/ld+json">`. `<` is escaped so no text
- * (a title with "</script>" in it) can close the element early, and every character outside ASCII as `\uXXXX`,
- * to keep the page ASCII (see escapeHtml in site/comment-thread.ts).
- */
-export function jsonForScript(value: unknown): string {
-  return JSON.stringify(value).replace(/[<\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
-}

@@ -1,10 +1,11 @@
 // The small pure helpers behind the templates: site metadata, dates, URLs, tags, summaries, structured data.
 import { fc, test } from "@fast-check/vitest";
+import { serialize } from "node:v8";
 import { describe, expect, it } from "vitest";
-import { absoluteUrl, isoDate, jsonForScript, readableDate, userTags } from "../../site/filters.ts";
+import { escapeHtml, jsonForScript } from "../../site/ascii.ts";
+import { absoluteUrl, isoDate, readableDate, userTags } from "../../site/filters.ts";
 import MarkdownIt from "markdown-it";
 import { configureMarkdown, excerptOf, firstParagraphText, markdown } from "../../site/markdown.ts";
-import { escapeHtml } from "../../site/comment-thread.ts";
 import { readSiteMetadata } from "../../site/metadata.ts";
 import { decode } from "./html.ts";
 
@@ -66,6 +67,20 @@ describe("jsonForScript", () => {
     expect(json).toMatch(/^[\x00-\x7f]*$/);
     expect(json).toContain("It\\u2019s \\u201cquoted\\u201d\\u2026");
     expect(JSON.parse(json)).toEqual(value);
+  });
+});
+
+/** True when V8 stores `text` at one byte a character: its serialiser tags such a string '"', a two-byte one 'c'. */
+const isOneByte = (text: string): boolean => serialize(text)[2] === 0x22;
+
+describe("escapeHtml and jsonForScript, which keep what the build adds to a page ASCII", () => {
+  const long = `${"A summary long enough to be stored on the heap, not inlined, ".repeat(4)}cut short…`;
+
+  it("make strings stored one byte a character, even from text that held a wider character", () => {
+    expect(isOneByte(long)).toBe(false);
+    expect(isOneByte(long.replace(/…/g, "..."))).toBe(false);
+    expect(isOneByte(escapeHtml(long))).toBe(true);
+    expect(isOneByte(jsonForScript({ description: long }))).toBe(true);
   });
 });
 
