@@ -5,6 +5,7 @@ import type { UserConfig } from "@11ty/eleventy";
 import { rssPlugin } from "@11ty/eleventy-plugin-rss";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
+import { escapeHtml, jsonForScript } from "./site/ascii.ts";
 import { addClientBundle } from "./site/client-bundle.ts";
 import { collectTags } from "./site/collections.ts";
 import { replies } from "./client/markup.ts";
@@ -12,7 +13,7 @@ import { collectCommentFeeds, latestCommentEntries } from "./site/comment-feeds.
 import { commentThreadHtml } from "./site/comment-thread.ts";
 import { DEFAULT_SNAPSHOT, loadBuildComments, readWantedVersion, type BuildComments } from "./site/comments-data.ts";
 import { skipDraftsUnlessPreview } from "./site/drafts.ts";
-import { absoluteUrl, isoDate, jsonForScript, published, readableDate, userTags } from "./site/filters.ts";
+import { absoluteUrl, isoDate, published, readableDate, userTags } from "./site/filters.ts";
 import { byYear, LIST_SIZES, newest } from "./site/listings.ts";
 import { configureMarkdown } from "./site/markdown.ts";
 import { readSiteMetadata } from "./site/metadata.ts";
@@ -95,6 +96,7 @@ export default function configure(eleventyConfig: UserConfig): void {
   eleventyConfig.addFilter("newest", newest);
   eleventyConfig.addFilter("byYear", byYear);
   eleventyConfig.addFilter("jsonForScript", jsonForScript);
+  eleventyConfig.addFilter("escapeHtml", escapeHtml);
   eleventyConfig.addFilter("blogPosting", (post: PostSummary) => blogPosting(post, site));
   eleventyConfig.addFilter("threadOf", (comments: BuildComments, slug: string) => comments.threads[slug] ?? []);
   eleventyConfig.addFilter("commentThreadHtml", commentThreadHtml);

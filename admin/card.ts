@@ -53,7 +53,6 @@ export function renderCard(
     button.addEventListener("click", () => onAction(action, button));
     return button;
   });
-  const contact = [comment.email || "no email", comment.website || "no website"];
   const meta: (Node | string)[] = ["On ", postLink(comment, posts, siteUrl), " \u00b7 ",
     el("time", { datetime: comment.createdAt }, formatTime(comment.createdAt))];
   if (comment.moderatedAt) meta.push(` \u00b7 moderated ${formatTime(comment.moderatedAt)}`);
@@ -65,7 +64,7 @@ export function renderCard(
         el("label", { for: select }, "Select ", el("span", { class: "visually-hidden" }, `the comment by ${comment.author}`))),
       el("h3", { id: heading }, comment.author, ...(comment.byBlog ? [" ", el("span", { class: "badge" }, "Author")] : [])),
       el("p", { class: "meta" }, ...meta),
-      el("p", { class: "meta" }, contact.join(" \u00b7 ")),
+      el("p", { class: "meta" }, comment.website || "no website"),
       ...(reply ? [reply] : []),
       el("div", { class: "body" }, comment.body),
       el("p", { class: "actions" }, ...buttons)));

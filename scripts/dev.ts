@@ -39,10 +39,12 @@ function ensureDevVars(): string {
   }
   const token = readDevVar(DEV_VARS, "MODERATOR_TOKEN");
   if (!token) throw new Error(".dev.vars has no MODERATOR_TOKEN line: add one, or delete the file to get a new one.");
-  // The key that seals addresses at rest (worker/mail/address-seal.ts) and the one that signs the "manage my comments"
-  // link in every mail (worker/mail/manage-link.ts); added to a .dev.vars made before they existed.
+  // The key that seals addresses at rest (worker/mail/address-seal.ts), the one that signs the "manage my comments"
+  // link in every mail (worker/mail/manage-link.ts) and the one that signs the one-click Approve, Reject and Spam links
+  // in moderators' mail (worker/desk/action-links.ts); added to a .dev.vars made before they existed.
   ensureDevSecret("MAIL_KEYS", `dev1:${randomBytes(32).toString("base64")}`);
   ensureDevSecret("MANAGE_SECRET", randomBytes(32).toString("base64url"));
+  ensureDevSecret("LINK_SECRET", randomBytes(32).toString("base64url"));
   return token;
 }
 

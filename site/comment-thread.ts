@@ -2,13 +2,9 @@
 // (client/markup.ts), so a reader without JavaScript, a feed reader and a search engine all see the thread.
 import type { Comment } from "../client/api.ts";
 import { threadMarkup, type MarkupNode } from "../client/markup.ts";
+import { escapeHtml } from "./ascii.ts";
 
 const VOID_ELEMENTS = new Set(["br"]);
-
-/** Escapes text for HTML content and double-quoted attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 /** Serialises markup as HTML: every text and attribute value escaped. */
 export function toHtml(node: MarkupNode): string {

@@ -46,11 +46,3 @@ export function userTags(tags: unknown): string[] {
 export function published(posts: CollectionItem[]): CollectionItem[] {
   return posts.filter((post) => post.data.draft !== true);
 }
-
-/**
- * Serialises structured data for an inline `<script type="application/ld+json">`. `<` is escaped so no text
- * (a title with "</script>" in it) can close the element early.
- */
-export function jsonForScript(value: unknown): string {
-  return JSON.stringify(value).replaceAll("<", "\\u003c");
-}

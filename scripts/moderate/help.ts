@@ -34,7 +34,7 @@ Run \`npm run moderate -- <command> --help\` for one command.`;
 export const COMMAND_HELP: Record<string, string> = {
   list: `Usage: npm run moderate -- list [--status pending|approved|rejected|spam] [--post <slug>]
 
-Shows comments as a table, oldest first: id, post, author, email, age and the first line of the comment.
+Shows comments as a table, oldest first: id, post, author, age and the first line of the comment.
 
 Options:
   -s, --status <status>  pending (default), approved, rejected or spam

@@ -2,14 +2,15 @@
 // full, and ages like "3 h".
 import type { AdminComment } from "./api.ts";
 
-const COLUMNS = ["ID", "POST", "AUTHOR", "EMAIL", "AGE", "COMMENT"] as const;
+// No email column: the service keeps a commenter's address only as a salted hash (docs/privacy.md).
+const COLUMNS = ["ID", "POST", "AUTHOR", "AGE", "COMMENT"] as const;
 // Longest shown before truncation; the id is never cut because moderators copy it into the next command.
-const MAX_WIDTH = { POST: 32, AUTHOR: 20, EMAIL: 28 } as const;
+const MAX_WIDTH = { POST: 32, AUTHOR: 20 } as const;
 const MIN_COMMENT_WIDTH = 20;
 const GAP = "  ";
 
 /** What a table row needs: a listed comment, or one about to be imported (which may have no id yet). */
-export type TableRow = Pick<AdminComment, "post" | "author" | "email" | "createdAt" | "body"> & { id?: string };
+export type TableRow = Pick<AdminComment, "post" | "author" | "createdAt" | "body"> & { id?: string };
 
 /** Formats how long ago `iso` was, in the largest unit that fits: "45 s", "12 min", "3 h", "5 d", "4 mo", "2 y". */
 export function formatAge(iso: string, now: Date = new Date()): string {
@@ -41,7 +42,6 @@ export function formatTable(comments: readonly TableRow[], width: number, now: D
     oneLine(c.id ?? "-"),
     truncate(oneLine(c.post), MAX_WIDTH.POST),
     truncate(oneLine(c.author), MAX_WIDTH.AUTHOR),
-    truncate(oneLine(c.email ?? "-"), MAX_WIDTH.EMAIL),
     formatAge(String(c.createdAt), now),
     oneLine(firstLine(String(c.body))),
   ]);
@@ -65,7 +65,6 @@ export function formatComment(comment: AdminComment, postTitle: string | null = 
     ["post", postTitle ? `${comment.post} (${postTitle})` : comment.post],
     ["status", comment.status],
     ["author", comment.author],
-    ["email", comment.email ?? "-"],
     ["website", comment.website ?? "-"],
     ["parentId", comment.parentId ?? "-"],
     ["createdAt", `${comment.createdAt} (${formatAge(comment.createdAt, now)} ago)`],

@@ -10,7 +10,7 @@ import type { Comment } from "../../client/api.ts";
 import { LIST_SIZES } from "../../site/listings.ts";
 import { renderContent } from "../../worker/render/content.ts";
 import { buildSite, createProjectWithPosts, FIXTURES, generatedPostDate, type BuiltSite } from "./build-site.ts";
-import { parsePage, textOf, validateHtml } from "./html.ts";
+import { decode, parsePage, textOf, validateHtml } from "./html.ts";
 
 const SITE_URL = "https://blog.example.org";
 const HOSTILE = `<script>alert(1)</script><img src=x onerror=alert(2)>"'&`;
@@ -192,7 +192,7 @@ describe("/posts/<slug>/comments.xml, a post's comment feed", () => {
 
 describe("the comment feeds' links in the page heads", () => {
   const alternates = (path: string) => parsePage(site.read(path)).findAll('head link[rel="alternate"][type="application/atom+xml"]')
-    .map((link) => [link.getAttribute("href")?.value, link.getAttribute("title")?.value]);
+    .map((link) => [link.getAttribute("href")?.value, decode(String(link.getAttribute("title")?.value))]);
 
   it("offers the site's comment feed beside the post feeds on every page", () => {
     for (const path of ["/", "/archive/", "/tags/", "/posts/post-03/"]) {

@@ -1,10 +1,13 @@
 // The small pure helpers behind the templates: site metadata, dates, URLs, tags, summaries, structured data.
 import { fc, test } from "@fast-check/vitest";
+import { serialize } from "node:v8";
 import { describe, expect, it } from "vitest";
-import { absoluteUrl, isoDate, jsonForScript, readableDate, userTags } from "../../site/filters.ts";
+import { escapeHtml, jsonForScript } from "../../site/ascii.ts";
+import { absoluteUrl, isoDate, readableDate, userTags } from "../../site/filters.ts";
 import MarkdownIt from "markdown-it";
 import { configureMarkdown, excerptOf, firstParagraphText, markdown } from "../../site/markdown.ts";
 import { readSiteMetadata } from "../../site/metadata.ts";
+import { decode } from "./html.ts";
 
 describe("readSiteMetadata", () => {
   it("defaults to the local URLs npm start serves", () => {
@@ -56,6 +59,41 @@ describe("jsonForScript", () => {
     const json = jsonForScript({ headline: "</script><script>alert(1)</script>" });
     expect(json).not.toContain("<");
     expect(JSON.parse(json)).toEqual({ headline: "</script><script>alert(1)</script>" });
+  });
+
+  it("writes every character outside ASCII as an escape, and reads back the same", () => {
+    const value = { description: "It’s “quoted”… Zoë 😀" };
+    const json = jsonForScript(value);
+    expect(json).toMatch(/^[\x00-\x7f]*$/);
+    expect(json).toContain("It\\u2019s \\u201cquoted\\u201d\\u2026");
+    expect(JSON.parse(json)).toEqual(value);
+  });
+});
+
+/** True when V8 stores `text` at one byte a character: its serialiser tags such a string '"', a two-byte one 'c'. */
+const isOneByte = (text: string): boolean => serialize(text)[2] === 0x22;
+
+describe("escapeHtml and jsonForScript, which keep what the build adds to a page ASCII", () => {
+  const long = `${"A summary long enough to be stored on the heap, not inlined, ".repeat(4)}cut short…`;
+
+  it("make strings stored one byte a character, even from text that held a wider character", () => {
+    expect(isOneByte(long)).toBe(false);
+    expect(isOneByte(long.replace(/…/g, "..."))).toBe(false);
+    expect(isOneByte(escapeHtml(long))).toBe(true);
+    expect(isOneByte(jsonForScript({ description: long }))).toBe(true);
+  });
+});
+
+describe("escapeHtml", () => {
+  it("escapes markup and writes every character outside ASCII as a reference, which reads back the same", () => {
+    const text = `<b>"Tom" & 'Zoë'</b>… 😀`;
+    const html = escapeHtml(text);
+    expect(html).toBe("&#60;b&#62;&#34;Tom&#34; &#38; &#39;Zo&#235;&#39;&#60;/b&#62;&#8230; &#128512;");
+    expect(decode(html)).toBe(text);
+  });
+
+  it("leaves plain ASCII text as it is", () => {
+    expect(escapeHtml("Plain text, 100% ASCII.")).toBe("Plain text, 100% ASCII.");
   });
 });
 

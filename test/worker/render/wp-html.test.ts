@@ -48,7 +48,9 @@ describe("renderWordPressHtml", () => {
   });
 
   it("decodes entities into text that is never parsed again", () => {
-    expect(html("&lt;script&gt;alert(1)&lt;/script&gt; &amp;amp; &#8211; &#x2014; &bogus;")).toBe("<p>&#60;script&#62;alert(1)&#60;/script&#62; &#38;amp; – — &#38;bogus;</p>");
+    const source = "&lt;script&gt;alert(1)&lt;/script&gt; &amp;amp; &#8211; &#x2014; &bogus;";
+    expect(renderWordPressHtml(source)).toEqual([{ tag: "p", attrs: {}, children: ["<script>alert(1)</script> &amp; – — &bogus;"] }]);
+    expect(html(source)).toBe("<p>&#60;script&#62;alert(1)&#60;/script&#62; &#38;amp; &#8211; &#8212; &#38;bogus;</p>");
   });
 
   it("links bare addresses, except inside a link or code", () => {
