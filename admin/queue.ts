@@ -130,7 +130,7 @@ function removeCards(cards: HTMLLIElement[], action: string): void {
 async function runAction(comment: AdminComment, action: RowAction, card: HTMLLIElement, button: HTMLButtonElement): Promise<void> {
   if (action === "edit" || action === "reply") return openForm(comment, action, card, button);
   if (action === "delete" && !confirm(`Delete the comment by ${comment.author} for good?`)) return;
-  if (action === "block" && !confirm(`Block ${comment.email || comment.author}? This comment and their next ones go to spam.`)) return;
+  if (action === "block" && !confirm(`Block ${comment.author}? This comment and their next ones go to spam.`)) return;
   const buttons = [...card.querySelectorAll("button")];
   for (const b of buttons) b.disabled = true;
   try {

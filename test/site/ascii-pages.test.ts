@@ -1,6 +1,6 @@
 // A post written in plain ASCII builds to a page of plain ASCII, even where the build adds text of its own: the
 // summary's "…" in the head and the JSON-LD, the thread heading's quotes, a reader's accents. Each is written as a
-// reference instead (site/filters.ts), so the build holds the page as a one-byte string; readers see the same text.
+// reference instead (site/ascii.ts), so the build holds the page as a one-byte string; readers see the same text.
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
