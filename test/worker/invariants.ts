@@ -3,7 +3,7 @@
 import { env } from "cloudflare:workers";
 import { ledgerOf } from "../../worker/http/context.ts";
 import { listPosts } from "../../worker/intake/posts.ts";
-import { ImportItemSchema, validate } from "../../worker/intake/schema.ts";
+import { IMPORT_BODY_MAX, ImportItemSchema, validate } from "../../worker/intake/schema.ts";
 import type { AdminComment, CommentMeta, PublicComment } from "../../worker/publish/kv-store.ts";
 import { buildThread, textRevision } from "../../worker/publish/thread.ts";
 import { CONTENT_TAGS, type MarkupNode } from "../../client/markup.ts";
@@ -84,7 +84,7 @@ export function recordProblems(key: string, record: AdminComment, meta: CommentM
   if (!SLUGS.has(record.post)) say(`post ${JSON.stringify(record.post)} is not published`);
   if (typeof record.author !== "string" || record.author !== record.author.trim() || record.author === "" || record.author.length > 100
     || CONTROL.test(record.author) || !record.author.isWellFormed()) say(`author ${JSON.stringify(record.author)}`);
-  if (typeof record.body !== "string" || record.body !== record.body.trim() || record.body === "" || record.body.length > 5000
+  if (typeof record.body !== "string" || record.body !== record.body.trim() || record.body === "" || record.body.length > IMPORT_BODY_MAX
     || record.body.includes("\r") || CONTROL_EXCEPT_NEWLINE_TAB.test(record.body) || !record.body.isWellFormed()) say(`body ${JSON.stringify(record.body.slice(0, 80))}`);
   if (record.email !== null && (typeof record.email !== "string" || !/^[^\s@]+@[^\s@]+$/.test(record.email) || record.email.length > 254)) say(`email ${JSON.stringify(record.email)}`);
   if (record.website !== null && (typeof record.website !== "string" || !/^https?:\/\/\S+$/i.test(record.website) || record.website.length > 200)) say(`website ${JSON.stringify(record.website)}`);
